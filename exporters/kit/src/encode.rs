@@ -127,7 +127,9 @@ impl MetricWriter {
         b.push(b' ');
         b.extend_from_slice(def.kind.as_str().as_bytes());
         b.push(b'\n');
-        if self.format == Format::OpenMetrics {
+        // UNIT only on counters and gauges: strict parsers (openmetrics-parser)
+        // refuse it on histograms, and the unit is in the name anyway.
+        if self.format == Format::OpenMetrics && def.kind != MetricType::Histogram {
             if let Some(unit) = def.unit.openmetrics() {
                 if family.strip_suffix(unit).is_some_and(|s| s.ends_with('_')) {
                     b.extend_from_slice(b"# UNIT ");
@@ -473,7 +475,12 @@ mod tests {
 
     #[test]
     fn empty_family_writes_nothing() {
-        assert_eq!(render(Format::Text, |w| drop(w.family(&C))), "");
+        assert_eq!(
+            render(Format::Text, |w| {
+                w.family(&C);
+            }),
+            ""
+        );
     }
 
     #[test]
