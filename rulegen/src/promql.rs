@@ -162,8 +162,13 @@ pub fn parse(expr: &Expr, sources: &Sources) -> Result<Ast, Diagnostic> {
     parser::parse(&expr.text).map_err(|msg| {
         let (at, len) = locate(&expr.text, &msg);
         let pos = position(expr, at, sources);
-        let msg = msg.lines().next().unwrap_or("").trim().to_string();
-        Diagnostic::error(pos, len, format!("invalid PromQL: {msg}"))
+        let first = msg.lines().next().unwrap_or("").trim().to_string();
+        let mut d = Diagnostic::error(pos, len, format!("invalid PromQL: {first}"));
+        if msg.contains("unknown function") {
+            let word = expr.text.get(at..at + len).unwrap_or("");
+            d.help = crate::diag::did_you_mean(&crate::diag::closest(word, PORTABLE_FUNCTIONS.iter().copied(), 2));
+        }
+        d
     })
 }
 
