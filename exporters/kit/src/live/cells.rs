@@ -1,6 +1,6 @@
 //! The atomic cells behind each series and the handles that record into them.
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 
 use crate::encode::{render_le, FamilyWriter};
@@ -19,10 +19,55 @@ pub(crate) trait Handle {
     fn from_cell(cell: Arc<Self::Cell>) -> Self;
 }
 
-/// Cache-line aligned so handles of neighbouring series do not false-share.
+/// Number of per-thread shards of a counter or histogram (a power of two).
+///
+/// Each thread adds into the shard picked for it on first use (round
+/// robin), so two threads hammering one handle touch different cache lines;
+/// readers sum the shards at scrape time.
+pub(crate) const SHARDS: usize = 8;
+
+static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static SHARD: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+/// The shard of the calling thread, in `0..SHARDS`.
+#[inline]
+fn shard() -> usize {
+    SHARD.with(|s| {
+        let v = s.get();
+        if v < SHARDS {
+            v
+        } else {
+            let v = NEXT_SHARD.fetch_add(1, Relaxed) & (SHARDS - 1);
+            s.set(v);
+            v
+        }
+    })
+}
+
+/// One cache line of atomics, so neighbouring shards do not false-share.
 #[repr(align(64))]
 #[derive(Default)]
-pub(crate) struct CounterCell(AtomicU64);
+struct Line([AtomicU64; 8]);
+
+/// Per-thread shards of one counter, each on its own cache line.
+#[derive(Default)]
+pub(crate) struct CounterCell([Line; SHARDS]);
+
+impl CounterCell {
+    #[inline]
+    fn add(&self, n: u64) {
+        self.0[shard()].0[0].fetch_add(n, Relaxed);
+    }
+
+    fn value(&self) -> u64 {
+        self.0
+            .iter()
+            .fold(0u64, |acc, l| acc.wrapping_add(l.0[0].load(Relaxed)))
+    }
+}
 
 impl Cell for CounterCell {
     type Extra = ();
@@ -30,7 +75,7 @@ impl Cell for CounterCell {
         Self::default()
     }
     fn encode(&self, f: &mut FamilyWriter<'_>, labels: &[u8], _: &()) {
-        f.sample_prerendered_u64(labels, self.0.load(Relaxed));
+        f.sample_prerendered_u64(labels, self.value());
     }
 }
 
@@ -49,18 +94,18 @@ impl Counter {
     /// Adds one.
     #[inline]
     pub fn inc(&self) {
-        self.0 .0.fetch_add(1, Relaxed);
+        self.0.add(1);
     }
 
     /// Adds `n`.
     #[inline]
     pub fn inc_by(&self, n: u64) {
-        self.0 .0.fetch_add(n, Relaxed);
+        self.0.add(n);
     }
 
     /// The current value.
     pub fn get(&self) -> u64 {
-        self.0 .0.load(Relaxed)
+        self.0.value()
     }
 }
 
@@ -151,32 +196,63 @@ impl Bounds {
     }
 }
 
+/// Per-thread shards of one histogram. Shard `k` owns the cache lines
+/// `k * stride .. (k + 1) * stride`: its non-cumulative bucket counts (the
+/// last one is the `+Inf` overflow bucket) followed by the bit pattern of
+/// its sum.
 pub(crate) struct HistogramCell {
     bounds: Arc<[f64]>,
-    /// Non-cumulative counts; the last one is the `+Inf` overflow bucket.
-    buckets: Box<[AtomicU64]>,
-    sum: AtomicU64,
+    lines: Box<[Line]>,
+    /// Cache lines per shard.
+    stride: usize,
+}
+
+impl HistogramCell {
+    /// Slot `i` of shard `k`.
+    #[inline]
+    fn slot(&self, k: usize, i: usize) -> &AtomicU64 {
+        &self.lines[k * self.stride + i / 8].0[i % 8]
+    }
+
+    /// Index of the sum slot (after the buckets).
+    #[inline]
+    fn sum_slot(&self) -> usize {
+        self.bounds.len() + 1
+    }
+
+    fn bucket_count(&self, i: usize) -> u64 {
+        (0..SHARDS).fold(0u64, |acc, k| {
+            acc.wrapping_add(self.slot(k, i).load(Relaxed))
+        })
+    }
+
+    fn total_sum(&self) -> f64 {
+        let at = self.sum_slot();
+        (0..SHARDS)
+            .map(|k| f64::from_bits(self.slot(k, at).load(Relaxed)))
+            .sum()
+    }
 }
 
 impl Cell for HistogramCell {
     type Extra = Bounds;
     fn new(extra: &Bounds) -> Self {
+        // Buckets, the +Inf bucket and the sum, rounded up to whole lines.
+        let stride = (extra.bounds.len() + 2).div_ceil(8);
         HistogramCell {
             bounds: extra.bounds.clone(),
-            buckets: (0..=extra.bounds.len())
-                .map(|_| AtomicU64::new(0))
-                .collect(),
-            sum: AtomicU64::new(0f64.to_bits()),
+            lines: (0..SHARDS * stride).map(|_| Line::default()).collect(),
+            stride,
         }
     }
     fn encode(&self, f: &mut FamilyWriter<'_>, labels: &[u8], extra: &Bounds) {
         // Read without a lock: an observation in flight may show in its
         // bucket before its sum, as in every lock-free client.
-        let sum = f64::from_bits(self.sum.load(Relaxed));
+        let sum = self.total_sum();
         f.histogram_prerendered(
             labels,
             &extra.les,
-            self.buckets.iter().map(|b| b.load(Relaxed)),
+            (0..=self.bounds.len()).map(|i| self.bucket_count(i)),
             sum,
         );
     }
@@ -203,17 +279,18 @@ impl Histogram {
             .iter()
             .position(|b| v <= *b)
             .unwrap_or(c.bounds.len());
-        c.buckets[idx].fetch_add(1, Relaxed);
-        add_f64(&c.sum, v);
+        let k = shard();
+        c.slot(k, idx).fetch_add(1, Relaxed);
+        add_f64(c.slot(k, c.sum_slot()), v);
     }
 
     /// Number of observations so far.
     pub fn count(&self) -> u64 {
-        self.0.buckets.iter().map(|b| b.load(Relaxed)).sum()
+        (0..=self.0.bounds.len()).fold(0u64, |acc, i| acc.wrapping_add(self.0.bucket_count(i)))
     }
 
     /// Sum of observations so far.
     pub fn sum(&self) -> f64 {
-        f64::from_bits(self.0.sum.load(Relaxed))
+        self.0.total_sum()
     }
 }
