@@ -206,6 +206,14 @@ async fn run_target(t: Arc<Target>, state: Arc<TargetState>, shared: Arc<Shared>
         } else {
             m.skipped.inc();
         }
-        k = (k + 1).max(next_index(&shared, offset, t.interval));
+        // A probe that used its whole timeout (<= interval) ends just after
+        // the next due time: run that one late rather than skip it; skip only
+        // due times more than one interval behind.
+        let first_ahead = next_index(&shared, offset, t.interval);
+        k = if first_ahead <= k + 2 {
+            k + 1
+        } else {
+            first_ahead
+        };
     }
 }
