@@ -137,12 +137,9 @@ async fn respond<S: AsyncWrite + Unpin>(s: &mut S, status: u16, extra: &str, bod
     let _ = s.shutdown().await;
 }
 
-async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
-    mut s: S,
-    plain: Option<()>,
-    st: Arc<ServerState>,
-) where
-    S: MaybeTcp,
+async fn serve<S>(mut s: S, plain: Option<()>, st: Arc<ServerState>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static + MaybeTcp,
 {
     let Some(path) = read_head(&mut s).await else {
         return;
