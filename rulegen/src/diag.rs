@@ -222,8 +222,12 @@ where
     let limit = (name.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &str)> = known
         .into_iter()
-        .map(|k| (levenshtein(name, k), k))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|k| {
+            // a prefix of a longer known name is a likely abbreviation
+            let prefix = name.len() >= 3 && (k.starts_with(name) || name.starts_with(k));
+            let d = levenshtein(name, k);
+            (d <= limit || prefix).then_some((d, k))
+        })
         .collect();
     scored.sort();
     scored.dedup();

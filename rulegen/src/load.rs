@@ -48,6 +48,10 @@ pub fn eval_jsonnet(path: &Path) -> Result<String, String> {
         PathResolver::new_cwd_fallback(),
     ));
     let state = b.build();
+    // imports inside the evaluation resolve through the entered state
+    let _guard = state
+        .try_enter()
+        .ok_or_else(|| "a Jsonnet evaluation is already running on this thread".to_string())?;
     let val = state.import(path).map_err(|e| e.to_string())?;
     val.manifest(JsonFormat::cli(2)).map_err(|e| e.to_string())
 }

@@ -147,6 +147,14 @@ fn locate(text: &str, msg: &str) -> (usize, usize) {
             }
         }
     }
+    if msg == "invalid promql query" {
+        // most often an expression cut short: point at its last token
+        let trimmed = text.trim_end();
+        if let Some(last) = trimmed.split_whitespace().next_back() {
+            let at = trimmed.len() - last.len();
+            return (at, last.len());
+        }
+    }
     if let Some(tok) = quoted(msg) {
         if !tok.is_empty() {
             if let Some(at) = text.find(tok.as_str()) {
