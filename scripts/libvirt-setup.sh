@@ -134,7 +134,7 @@ EOF
         # tap:DEV is a libvirt-managed tap device named DEV (real interface
         # counters); user is a user-mode NIC, which has no host-side name.
         echo "    <interface type='$([ "$nic" = user ] && echo user || echo ethernet)'>"
-        echo "      <mac address='52:54:00:7e:$(printf '%02x' "${#name}"):$(printf '%02x' "$i")'/>"
+        echo "      <mac address='52:54:00:7e:${uuid: -2}:$(printf '%02x' "$i")'/>"
         [ "$nic" != user ] && echo "      <target dev='${nic#tap:}' managed='yes'/>"
         echo "      <model type='virtio'/>"
         echo "    </interface>"
