@@ -51,7 +51,9 @@ fn recording_through_handles_does_not_allocate() {
     let amst = dwcp.amst();
     let timeout = dwcp.stream_error_kind("timeout").unwrap();
     let hde = dwcp.hde("vm_memory").unwrap();
-    let mig = dwcp.migration(Mode::Dwcp, "large", Outcome::Success).unwrap();
+    let mig = dwcp
+        .migration(Mode::Dwcp, "large", Outcome::Success)
+        .unwrap();
     let speedup = dwcp.speedup("large").unwrap();
     let peer = dwcp.federation_peer("cluster-b").unwrap();
     let health = dwcp.component("amst").unwrap();
@@ -112,7 +114,10 @@ fn applying_parsed_events_to_existing_series_does_not_allocate() {
         "feature_enabled feature=hde enabled=1",
         "info version=1.0.0",
     ];
-    let events: Vec<_> = lines.iter().map(|l| parse_line(l).unwrap().unwrap()).collect();
+    let events: Vec<_> = lines
+        .iter()
+        .map(|l| parse_line(l).unwrap().unwrap())
+        .collect();
     // First application creates the series and caches the handles.
     assert_eq!(ingest.apply_all(&events, Transport::Local).applied, 14);
     let n = allocs(|| {
@@ -123,5 +128,8 @@ fn applying_parsed_events_to_existing_series_does_not_allocate() {
             }
         }
     });
-    assert_eq!(n, 0, "{n} allocations over 140,000 parsed and applied events");
+    assert_eq!(
+        n, 0,
+        "{n} allocations over 140,000 parsed and applied events"
+    );
 }

@@ -41,7 +41,10 @@ fn a_million_distinct_label_values_keep_memory_bounded() {
         .filter(|k| k.starts_with("dwcp_amst_stream_errors_total{"))
         .count();
     assert_eq!(series, 1000);
-    assert_eq!(s["dwcp_exporter_events_dropped_total{reason=\"cardinality\"}"], 999_000.0);
+    assert_eq!(
+        s["dwcp_exporter_events_dropped_total{reason=\"cardinality\"}"],
+        999_000.0
+    );
     // 800,000 more distinct values after warm-up: unbounded storage would
     // need tens of MiB; allow 8 MiB of allocator noise.
     let growth = rss_end.saturating_sub(rss_after_warmup);

@@ -47,8 +47,17 @@ fn bad_datagram_lines_are_counted_and_good_ones_applied() {
     });
     assert_eq!(s["dwcp_amst_sent_bytes_total"], 10.0);
     assert_eq!(s["dwcp_amst_received_bytes_total"], 1.0);
-    assert_eq!(s["dwcp_exporter_events_received_total{transport=\"udp\"}"], 2.0);
-    assert_eq!(s["dwcp_exporter_events_rejected_total{reason=\"invalid_value\"}"], 1.0);
-    assert_eq!(s["dwcp_exporter_events_rejected_total{reason=\"unknown_event\"}"], 1.0);
+    assert_eq!(
+        s["dwcp_exporter_events_received_total{transport=\"udp\"}"],
+        2.0
+    );
+    assert_eq!(
+        s["dwcp_exporter_events_rejected_total{reason=\"invalid_value\"}"],
+        1.0
+    );
+    assert_eq!(
+        s["dwcp_exporter_events_rejected_total{reason=\"unknown_event\"}"],
+        1.0
+    );
     assert!(!s.keys().any(|k| k.starts_with("dwcp_info{")));
 }

@@ -33,26 +33,39 @@ fn a_bad_batch_is_rejected_whole_naming_its_lines() {
          line 5: component_health: `healthy=maybe`: expected 1, 0, true or false\n"
     );
     let after = p.scrape();
-    assert_eq!(diff(&before, &after).len(), 0, "nothing of a rejected batch is applied");
+    assert_eq!(
+        diff(&before, &after).len(),
+        0,
+        "nothing of a rejected batch is applied"
+    );
     let rej = |r: &str| after[&format!("dwcp_exporter_events_rejected_total{{reason=\"{r}\"}}")];
     assert_eq!(rej("missing_field"), 1.0);
     assert_eq!(rej("invalid_value"), 1.0);
     assert_eq!(rej("unknown_event"), 0.0);
-    assert_eq!(after["dwcp_exporter_events_received_total{transport=\"http\"}"], 0.0);
+    assert_eq!(
+        after["dwcp_exporter_events_received_total{transport=\"http\"}"],
+        0.0
+    );
 
     // The same batch fixed is applied in full.
     let fixed = batch
         .replace("sent=10\n", "sent=10 received=0\n")
         .replace("maybe", "1");
     let r = p.post(&fixed);
-    assert_eq!((r.status, r.body.as_str()), (200, r#"{"applied":5,"dropped":0}"#));
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, r#"{"applied":5,"dropped":0}"#)
+    );
     let s = p.scrape();
     assert_eq!(s["dwcp_amst_streams_opened_total"], 1.0);
     assert_eq!(s["dwcp_amst_streams_active"], 0.0);
     assert_eq!(s["dwcp_amst_sent_bytes_total"], 20.0);
     assert_eq!(s["dwcp_amst_received_bytes_total"], 5.0);
     assert_eq!(s["dwcp_component_health{component=\"amst\"}"], 1.0);
-    assert_eq!(s["dwcp_exporter_events_received_total{transport=\"http\"}"], 5.0);
+    assert_eq!(
+        s["dwcp_exporter_events_received_total{transport=\"http\"}"],
+        5.0
+    );
 }
 
 #[test]
@@ -62,12 +75,18 @@ fn many_bad_lines_are_all_counted_and_the_first_20_listed() {
     let r = p.post(&batch);
     assert_eq!(r.status, 400);
     let lines: Vec<&str> = r.body.lines().collect();
-    assert_eq!(lines[0], "batch rejected, nothing applied: 30 invalid line(s)");
+    assert_eq!(
+        lines[0],
+        "batch rejected, nothing applied: 30 invalid line(s)"
+    );
     assert!(lines[1].starts_with("line 1: unknown event `bogus_0` (expected one of: stream_start,"));
     assert_eq!(lines.len(), 22);
     assert_eq!(lines[21], "... and 10 more");
     let s = p.scrape();
-    assert_eq!(s["dwcp_exporter_events_rejected_total{reason=\"unknown_event\"}"], 30.0);
+    assert_eq!(
+        s["dwcp_exporter_events_rejected_total{reason=\"unknown_event\"}"],
+        30.0
+    );
 }
 
 #[test]
@@ -76,9 +95,15 @@ fn an_oversized_batch_gets_413_and_is_counted() {
     let batch = "stream_start\n".repeat(100);
     let r = p.post(&batch);
     assert_eq!(r.status, 413);
-    assert_eq!(r.body, "request body of 1300 bytes exceeds the limit of 1000 bytes\n");
+    assert_eq!(
+        r.body,
+        "request body of 1300 bytes exceeds the limit of 1000 bytes\n"
+    );
     let s = p.scrape();
-    assert_eq!(s["dwcp_exporter_events_rejected_total{reason=\"batch_too_large\"}"], 1.0);
+    assert_eq!(
+        s["dwcp_exporter_events_rejected_total{reason=\"batch_too_large\"}"],
+        1.0
+    );
     assert_eq!(s.get("dwcp_amst_streams_opened_total"), Some(&0.0));
     let r = p.get_status("/api/v1/events");
     assert_eq!(r, 405);
@@ -91,12 +116,22 @@ fn the_cardinality_cap_drops_and_counts_new_label_sets() {
         .map(|i| format!("component_health component=c{i} healthy=1\n"))
         .collect();
     let r = p.post(&batch);
-    assert_eq!((r.status, r.body.as_str()), (200, r#"{"applied":3,"dropped":2}"#));
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, r#"{"applied":3,"dropped":2}"#)
+    );
     // Existing label sets keep working past the cap.
-    let r = p.post("component_health component=c0 healthy=0\ncomponent_health component=c9 healthy=1\n");
-    assert_eq!((r.status, r.body.as_str()), (200, r#"{"applied":1,"dropped":1}"#));
+    let r = p
+        .post("component_health component=c0 healthy=0\ncomponent_health component=c9 healthy=1\n");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, r#"{"applied":1,"dropped":1}"#)
+    );
     let s = p.scrape();
-    let series: Vec<_> = s.keys().filter(|k| k.starts_with("dwcp_component_health{")).collect();
+    let series: Vec<_> = s
+        .keys()
+        .filter(|k| k.starts_with("dwcp_component_health{"))
+        .collect();
     assert_eq!(
         series,
         [
@@ -106,6 +141,12 @@ fn the_cardinality_cap_drops_and_counts_new_label_sets() {
         ]
     );
     assert_eq!(s["dwcp_component_health{component=\"c0\"}"], 0.0);
-    assert_eq!(s["dwcp_exporter_events_dropped_total{reason=\"cardinality\"}"], 3.0);
-    assert_eq!(s["dwcp_exporter_events_received_total{transport=\"http\"}"], 4.0);
+    assert_eq!(
+        s["dwcp_exporter_events_dropped_total{reason=\"cardinality\"}"],
+        3.0
+    );
+    assert_eq!(
+        s["dwcp_exporter_events_received_total{transport=\"http\"}"],
+        4.0
+    );
 }

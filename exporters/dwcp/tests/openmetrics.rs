@@ -8,7 +8,10 @@ use dwcp_exporter::client;
 #[test]
 fn openmetrics_output_parses_with_all_families() {
     let p = Proc::start(&[]);
-    let batch: String = common::cases().iter().map(|(l, _)| format!("{l}\n")).collect();
+    let batch: String = common::cases()
+        .iter()
+        .map(|(l, _)| format!("{l}\n"))
+        .collect();
     assert_eq!(p.post(&batch).status, 200);
     let r = client::get(
         &format!("{}/metrics", p.base),
@@ -29,6 +32,9 @@ fn openmetrics_output_parses_with_all_families() {
             .families
             .get(family)
             .unwrap_or_else(|| panic!("{family} missing"));
-        assert!(!f.iter_samples().next().is_none(), "{family} has no samples");
+        assert!(
+            !f.iter_samples().next().is_none(),
+            "{family} has no samples"
+        );
     }
 }

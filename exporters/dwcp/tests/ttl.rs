@@ -15,21 +15,31 @@ fn idle_series_expire_but_counters_stay() {
     let start = Instant::now();
     let s = p.scrape();
     assert_eq!(s["dwcp_component_health{component=\"gone\"}"], 1.0);
-    assert_eq!(s["dwcp_federation_sync_duration_seconds_count{peer_cluster=\"old\"}"], 1.0);
+    assert_eq!(
+        s["dwcp_federation_sync_duration_seconds_count{peer_cluster=\"old\"}"],
+        1.0
+    );
     // Keep one label set alive by updating it.
     let s = loop {
         std::thread::sleep(Duration::from_millis(300));
         assert_eq!(
-            p.post("component_health component=alive healthy=1\n").status,
+            p.post("component_health component=alive healthy=1\n")
+                .status,
             200
         );
         let s = p.scrape();
         if !s.contains_key("dwcp_component_health{component=\"gone\"}") {
             break s;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "series never expired");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "series never expired"
+        );
     };
-    assert!(start.elapsed() >= Duration::from_secs(1), "expired before the TTL");
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "expired before the TTL"
+    );
     assert_eq!(s["dwcp_component_health{component=\"alive\"}"], 1.0);
     assert!(!s.contains_key("dwcp_federation_sync_duration_seconds_count{peer_cluster=\"old\"}"));
     assert_eq!(

@@ -9,6 +9,9 @@ use crate::{Catalog, MetricDef, SelfMetrics, Unit};
 /// The exporter's own metrics (`dwcp_exporter_build_info`, ...).
 pub const SELF: SelfMetrics = crate::self_metrics!("dwcp_exporter");
 
+/// The own metrics of `dwcp-loadgen` when it serves `/metrics` itself.
+pub const LOADGEN_SELF: SelfMetrics = crate::self_metrics!("dwcp_loadgen");
+
 /// Buckets for per-stream and per-chunk latencies (100 µs ... 10 s).
 pub const FAST_BUCKETS: &[f64] = &[
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,

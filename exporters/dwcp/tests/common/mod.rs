@@ -138,7 +138,11 @@ impl Proc {
     }
 
     /// Scrapes until `cond` holds on the samples (bounded by [`TIMEOUT`]).
-    pub fn wait_for(&self, what: &str, cond: impl Fn(&BTreeMap<String, f64>) -> bool) -> BTreeMap<String, f64> {
+    pub fn wait_for(
+        &self,
+        what: &str,
+        cond: impl Fn(&BTreeMap<String, f64>) -> bool,
+    ) -> BTreeMap<String, f64> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let s = self.scrape();
@@ -171,7 +175,10 @@ pub fn parse_samples(text: &str) -> BTreeMap<String, f64> {
 
 /// DWCP protocol series (not the exporter's own) that are new or changed,
 /// with their change (new series: their value).
-pub fn diff(before: &BTreeMap<String, f64>, after: &BTreeMap<String, f64>) -> BTreeMap<String, f64> {
+pub fn diff(
+    before: &BTreeMap<String, f64>,
+    after: &BTreeMap<String, f64>,
+) -> BTreeMap<String, f64> {
     after
         .iter()
         .filter(|(k, _)| k.starts_with("dwcp_") && !k.starts_with("dwcp_exporter_"))
@@ -188,12 +195,7 @@ fn round(v: f64) -> f64 {
 }
 
 /// The series one observation of `v` adds to a histogram.
-pub fn hist(
-    name: &str,
-    labels: &str,
-    bounds: &[f64],
-    v: f64,
-) -> Vec<(String, f64)> {
+pub fn hist(name: &str, labels: &str, bounds: &[f64], v: f64) -> Vec<(String, f64)> {
     let sep = if labels.is_empty() { "" } else { "," };
     let mut out: Vec<(String, f64)> = bounds
         .iter()
@@ -224,8 +226,14 @@ pub fn hist(
 pub fn cases() -> Vec<(&'static str, Vec<(String, f64)>)> {
     let s = |k: &str, v: f64| (k.to_string(), v);
     let mut compression = vec![
-        s("dwcp_hde_original_bytes_total{data_type=\"vm_memory\"}", 4000.0),
-        s("dwcp_hde_compressed_bytes_total{data_type=\"vm_memory\"}", 1000.0),
+        s(
+            "dwcp_hde_original_bytes_total{data_type=\"vm_memory\"}",
+            4000.0,
+        ),
+        s(
+            "dwcp_hde_compressed_bytes_total{data_type=\"vm_memory\"}",
+            1000.0,
+        ),
         s("dwcp_hde_compression_ratio{data_type=\"vm_memory\"}", 4.0),
         s("dwcp_hde_delta_hits_total{data_type=\"vm_memory\"}", 1.0),
         s("dwcp_hde_delta_misses_total{data_type=\"vm_memory\"}", 0.0),
@@ -339,6 +347,10 @@ pub fn check_all_cases(p: &Proc, transport: &str, send: impl Fn(&str)) {
         let before = p.scrape();
         send(line);
         let after = p.wait_for(line, |s| s.get(&received) == Some(&((i + 1) as f64)));
-        assert_eq!(diff(&before, &after), expect_of(&before, &changes), "{transport}: {line}");
+        assert_eq!(
+            diff(&before, &after),
+            expect_of(&before, &changes),
+            "{transport}: {line}"
+        );
     }
 }
