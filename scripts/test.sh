@@ -16,6 +16,8 @@ done
 
 # `cargo test` runs test binaries one after another: tests that share a
 # fixture (libvirtd, which one test restarts) serialise within their binary.
+# The end-to-end tests in tests/ run the workspace's binaries.
+cargo build --workspace --bins
 cargo test --workspace --no-fail-fast
 
 # The committed generated configs must be what the spec produces.
