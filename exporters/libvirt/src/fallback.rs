@@ -34,7 +34,7 @@ pub fn fill(dom: DomRef<'_>, meta: &DomainMeta, s: &mut DomainStats, groups: u32
         s.state = Some(info.state as i64);
     }
     let active = s.is_active();
-    if groups & G_CPU != 0 {
+    if groups & G_CPU != 0 && active {
         s.cpu_time = Some(info.cpu_time_ns);
         s.groups |= G_CPU;
     }

@@ -304,7 +304,7 @@ impl Poller {
             };
 
             let late = Instant::now() >= deadline;
-            let wanted = if stats.is_active() { fallback } else { 0 };
+            let wanted = fallback & !stats.groups;
             if wanted != 0 {
                 if late {
                     partial = true;
