@@ -146,7 +146,11 @@ fn test_default_fills_groups_per_domain_and_matches_virsh() {
         );
         if running {
             let vols = virsh(DEFAULT, &["vol-list", pool]);
-            let n = vols.lines().skip(2).filter(|l| !l.trim().is_empty()).count();
+            let n = vols
+                .lines()
+                .skip(2)
+                .filter(|l| !l.trim().is_empty())
+                .count();
             assert_eq!(m.must("libvirt_storage_pool_volumes", &l), n as f64);
         }
     }
