@@ -474,3 +474,57 @@ async fn basic_auth_and_bad_config_keeps_the_old_one() {
     }
     d.running.shutdown().await;
 }
+
+/// A collector that takes a while, to have a scrape in flight.
+struct Slow;
+impl Collector for Slow {
+    fn name(&self) -> &'static str {
+        "slow"
+    }
+    fn collect(&self, w: &mut MetricWriter) -> Result<(), CollectError> {
+        std::thread::sleep(Duration::from_millis(1500));
+        w.family(&BROKEN).sample(&[], 7.0);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn shutdown_finishes_in_flight_scrapes() {
+    let mut e = Exporter::new(ExporterInfo {
+        namespace: "demo_exporter",
+        name: "Demo exporter",
+        version: "1.2.3",
+        self_metrics: &SELF,
+        default_listen: "127.0.0.1:0",
+    });
+    e.add_collector(Arc::new(Slow));
+    let running = e.start(&WebArgs::listen_on("127.0.0.1:0")).await.unwrap();
+    let url = format!("http://{}/metrics", running.addrs[0]);
+    let scrape = tokio::spawn(async move {
+        client()
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let addr = running.addrs[0];
+    let started = std::time::Instant::now();
+    running.shutdown().await;
+    let body = scrape.await.unwrap();
+    assert!(
+        body.contains("demo_broken 7\n"),
+        "the in-flight scrape completed: {body}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "shutdown waited for it"
+    );
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "no longer accepting"
+    );
+}
