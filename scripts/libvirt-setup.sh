@@ -4,7 +4,8 @@
 #   - creates the kvm / libvirt-qemu groups and the libvirt-qemu system user,
 #   - starts virtlogd and libvirtd in the background when they are not running,
 #   - starts two tiny QEMU guests (lvx-alpha, lvx-beta) and defines a third one
-#     that stays shut off (lvx-gamma),
+#     that stays shut off (lvx-gamma), with an I/O thread and software perf
+#     events each; defines a directory storage pool lvx-pool with one volume,
 #   - writes a libvirt test-driver node with 1,000 domains (for test:///PATH).
 # Idempotent: re-running it starts only what is missing and never duplicates a guest.
 #
@@ -110,10 +111,16 @@ guest_xml() {
   <memory unit='MiB'>32</memory>
   <currentMemory unit='MiB'>32</currentMemory>
   <vcpu placement='static'>1</vcpu>
+  <iothreads>1</iothreads>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <boot dev='hd'/>
   </os>
+  <perf>
+    <event name='cpu_clock' enabled='yes'/>
+    <event name='task_clock' enabled='yes'/>
+    <event name='context_switches' enabled='yes'/>
+  </perf>
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>restart</on_reboot>
   <on_crash>destroy</on_crash>
@@ -182,6 +189,24 @@ ensure_defined() {
     virsh -c "$URI" define "$DIR/$name.xml" >/dev/null
 }
 
+# ensure_pool: a directory storage pool with one small volume.
+ensure_pool() {
+    local v=(virsh -c "$URI")
+    if ! "${v[@]}" pool-info lvx-pool >/dev/null 2>&1; then
+        mkdir -p "$DIR/pool"
+        log "defining storage pool lvx-pool"
+        "${v[@]}" pool-define-as lvx-pool dir --target "$DIR/pool" >/dev/null
+    fi
+    local info
+    info=$("${v[@]}" pool-info lvx-pool)
+    if ! grep -q 'State: *running' <<<"$info"; then
+        "${v[@]}" pool-start lvx-pool >/dev/null
+    fi
+    if ! "${v[@]}" vol-info --pool lvx-pool lvx-vol0 >/dev/null 2>&1; then
+        "${v[@]}" vol-create-as lvx-pool lvx-vol0 1M >/dev/null
+    fi
+}
+
 install_packages
 ensure_users
 mkdir -p "$DIR"
@@ -191,6 +216,7 @@ if [ "${LIBVIRT_NO_GUESTS:-0}" != 1 ]; then
     ensure_running lvx-alpha 6f1c0a52-7a3e-4d55-9a51-000000000001 1 'tap:lvxalpha0'
     ensure_running lvx-beta 6f1c0a52-7a3e-4d55-9a51-000000000002 2 'tap:lvxbeta0 user'
     ensure_defined lvx-gamma 6f1c0a52-7a3e-4d55-9a51-000000000003 1 user
+    ensure_pool
 fi
 if [ ! -s "$DIR/node-1000.xml" ]; then
     "$HERE/libvirt-test-node.sh" 1000 >"$DIR/node-1000.xml.tmp"

@@ -151,6 +151,10 @@ pub struct DomainStats {
     pub cpu_user: Option<u64>,
     /// System CPU time (ns).
     pub cpu_system: Option<u64>,
+    /// Successful halt-polling time (ns).
+    pub haltpoll_success: Option<u64>,
+    /// Failed halt-polling time (ns).
+    pub haltpoll_fail: Option<u64>,
     /// Balloon.
     pub balloon: Balloon,
     /// Online vCPUs.
@@ -214,6 +218,8 @@ impl DomainStats {
                 self.cpu_time = from.cpu_time;
                 self.cpu_user = from.cpu_user;
                 self.cpu_system = from.cpu_system;
+                self.haltpoll_success = from.haltpoll_success;
+                self.haltpoll_fail = from.haltpoll_fail;
             }
             G_BALLOON => self.balloon = from.balloon.clone(),
             G_VCPU => {

@@ -57,6 +57,8 @@ fn apply(s: &mut DomainStats, key: &str, v: Value<'_>) {
                 "time" => s.cpu_time = v.as_u64(),
                 "user" => s.cpu_user = v.as_u64(),
                 "system" => s.cpu_system = v.as_u64(),
+                "haltpoll.success.time" => s.haltpoll_success = v.as_u64(),
+                "haltpoll.fail.time" => s.haltpoll_fail = v.as_u64(),
                 _ => {}
             }
         }
@@ -262,6 +264,7 @@ mod tests {
             ("cpu.time", UInt(1_500_000_000)),
             ("cpu.user", UInt(1_000_000_000)),
             ("cpu.system", UInt(500_000_000)),
+            ("cpu.haltpoll.fail.time", UInt(77)),
             ("balloon.current", UInt(32768)),
             ("balloon.maximum", UInt(65536)),
             ("balloon.rss", UInt(41212)),
@@ -286,6 +289,7 @@ mod tests {
         assert_eq!(s.groups, CORE_GROUPS);
         assert_eq!((s.state, s.reason), (Some(1), Some(1)));
         assert_eq!(s.cpu_time, Some(1_500_000_000));
+        assert_eq!((s.haltpoll_success, s.haltpoll_fail), (None, Some(77)));
         assert_eq!(s.balloon.rss, Some(41212));
         assert_eq!(s.balloon.last_update, Some(1_700_000_000));
         assert_eq!(s.balloon.unused, None);

@@ -50,6 +50,18 @@ fn mapping(key: &str) -> Option<(&'static str, Option<&'static str>, f64, Check)
             1e-9,
             Monotonic,
         ),
+        "cpu.haltpoll.success.time" => (
+            "libvirt_domain_cpu_haltpoll_success_seconds_total",
+            None,
+            1e-9,
+            Monotonic,
+        ),
+        "cpu.haltpoll.fail.time" => (
+            "libvirt_domain_cpu_haltpoll_fail_seconds_total",
+            None,
+            1e-9,
+            Monotonic,
+        ),
         "balloon.current" => ("libvirt_domain_memory_current_bytes", None, 1024.0, Exact),
         "balloon.maximum" => ("libvirt_domain_memory_maximum_bytes", None, 1024.0, Exact),
         "balloon.rss" => ("libvirt_domain_memory_rss_bytes", None, 1024.0, Loose),
@@ -232,16 +244,18 @@ fn mapping(key: &str) -> Option<(&'static str, Option<&'static str>, f64, Check)
     Some(r)
 }
 
-/// Keys `virsh domstats` shows that are intentionally not values of their
-/// own: counts, names and paths (labels), and QEMU-internal extras.
+/// Keys `virsh domstats` shows that are not compared here: counts, names
+/// and paths (labels), QEMU-internal extras, and the optional groups
+/// (compared by `optional_collectors_follow_their_flags`).
 fn is_label_or_extra(key: &str) -> bool {
     key.ends_with(".count")
         || key.ends_with(".name")
         || key.ends_with(".path")
         || key.ends_with(".backingIndex")
-        || key.starts_with("cpu.haltpoll.")
         || key.starts_with("cpu.cache.")
-        || key.starts_with("dirtyrate.")
+        || key.starts_with("dirtyrate.") // optional groups: see
+        || key.starts_with("perf.") //    optional_collectors_follow_their_flags
+        || key.starts_with("iothread.")
         || key == "balloon.last-update"
 }
 
@@ -437,6 +451,29 @@ fn domain_counts_jobs_and_host_match_virsh() {
         None
     );
 
+    // The setup script's storage pool, against `virsh pool-info --bytes`.
+    let pool = virsh(QEMU, &["pool-info", "lvx-pool", "--bytes"]);
+    let pf = |name: &str| -> f64 {
+        pool.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split(':').nth(1))
+            .and_then(|v| v.split_whitespace().next())
+            .map(num)
+            .unwrap_or_else(|| panic!("{name} not in pool-info"))
+    };
+    let p = [("pool", "lvx-pool")];
+    assert_eq!(m.must("libvirt_storage_pool_state", &p), 2.0);
+    assert_eq!(
+        m.must("libvirt_storage_pool_capacity_bytes", &p),
+        pf("Capacity")
+    );
+    assert_eq!(m.must("libvirt_storage_pool_volumes", &p), 1.0);
+    let alloc = m.must("libvirt_storage_pool_allocation_bytes", &p);
+    let avail = m.must("libvirt_storage_pool_available_bytes", &p);
+    // Used space of a live filesystem moves: allow 1 GiB of drift.
+    assert!((alloc - pf("Allocation")).abs() < 1e9, "allocation {alloc}");
+    assert!((avail - pf("Available")).abs() < 1e9, "available {avail}");
+
     let node = virsh(QEMU, &["nodeinfo"]);
     let field = |name: &str| -> f64 {
         node.lines()
@@ -500,9 +537,15 @@ fn optional_collectors_follow_their_flags() {
             "--no-collector.jobs",
             "--no-collector.host",
             "--collector.dirtyrate",
+            "--collector.perf",
+            "--collector.iothread",
         ],
     );
+    exp.scrape();
+    let flags = ["--dirtyrate", "--perf", "--iothread", "--list-running"];
+    let before = domstats(QEMU, &flags);
     let m = exp.scrape();
+    let after = domstats(QEMU, &flags);
     assert!(m.of("libvirt_domain_job_type").is_empty());
     assert!(m.of("libvirt_node_cpus").is_empty());
     let collectors: Vec<&str> = m
@@ -510,21 +553,62 @@ fn optional_collectors_follow_their_flags() {
         .iter()
         .map(|(k, _)| k.split('"').nth(1).unwrap())
         .collect();
-    assert_eq!(collectors, ["dirtyrate", "domains", "libvirt", "pools"]);
-    let virsh_rate = domstats(QEMU, &["--dirtyrate", "--list-running"]);
+    assert_eq!(
+        collectors,
+        [
+            "dirtyrate",
+            "domains",
+            "iothread",
+            "libvirt",
+            "perf",
+            "pools"
+        ]
+    );
     for dom in RUNNING {
-        let s = &virsh_rate[dom];
+        let (b, a) = (&before[dom], &after[dom]);
+        let d = [("domain", dom)];
         assert_eq!(
-            m.must("libvirt_domain_dirty_rate_calc_status", &[("domain", dom)]),
-            num(&s["dirtyrate.calc_status"])
+            m.must("libvirt_domain_dirty_rate_calc_status", &d),
+            num(&b["dirtyrate.calc_status"])
         );
         assert_eq!(
-            m.must(
-                "libvirt_domain_dirty_rate_calc_period_seconds",
-                &[("domain", dom)]
-            ),
-            num(&s["dirtyrate.calc_period"])
+            m.must("libvirt_domain_dirty_rate_calc_period_seconds", &d),
+            num(&b["dirtyrate.calc_period"])
         );
+        assert_eq!(
+            m.must("libvirt_domain_iothreads", &d),
+            num(&b["iothread.count"])
+        );
+        let mut perf = 0;
+        for (k, v) in b {
+            if let Some(event) = k.strip_prefix("perf.") {
+                let ours = m.must(
+                    "libvirt_domain_perf_events_total",
+                    &[("domain", dom), ("event", event)],
+                );
+                assert!(
+                    ours >= num(v) && ours <= num(&a[k]),
+                    "{dom} {k}: virsh {v}..{}, exporter {ours}",
+                    a[k]
+                );
+                perf += 1;
+            }
+            let Some(rest) = k.strip_prefix("iothread.") else {
+                continue;
+            };
+            let Some((id, field)) = rest.split_once('.') else {
+                continue;
+            };
+            let labels = [("domain", dom), ("iothread", id)];
+            let (metric, scale) = match field {
+                "poll-max-ns" => ("libvirt_domain_iothread_poll_max_seconds", 1e-9),
+                "poll-grow" => ("libvirt_domain_iothread_poll_grow", 1.0),
+                "poll-shrink" => ("libvirt_domain_iothread_poll_shrink", 1.0),
+                _ => panic!("unexpected iothread key {k}"),
+            };
+            assert_eq!(m.must(metric, &labels), num(v) * scale, "{dom} {k}");
+        }
+        assert_eq!(perf, 3, "{dom}: perf events enabled by the setup script");
     }
 }
 

@@ -109,6 +109,20 @@ pub const DOMAIN_CPU_SYSTEM: MetricDef = MetricDef::counter(
     &["domain"],
     Unit::Seconds,
 );
+/// `libvirt_domain_cpu_haltpoll_success_seconds_total{domain}`.
+pub const DOMAIN_CPU_HALTPOLL_SUCCESS: MetricDef = MetricDef::counter(
+    "libvirt_domain_cpu_haltpoll_success_seconds_total",
+    "Host CPU time the domain's vCPUs spent halt-polling until an interrupt arrived, in seconds.",
+    &["domain"],
+    Unit::Seconds,
+);
+/// `libvirt_domain_cpu_haltpoll_fail_seconds_total{domain}`.
+pub const DOMAIN_CPU_HALTPOLL_FAIL: MetricDef = MetricDef::counter(
+    "libvirt_domain_cpu_haltpoll_fail_seconds_total",
+    "Host CPU time the domain's vCPUs spent halt-polling in vain (no interrupt before the poll timeout), in seconds.",
+    &["domain"],
+    Unit::Seconds,
+);
 /// `libvirt_domain_vcpu_current{domain}`.
 pub const DOMAIN_VCPU_CURRENT: MetricDef = MetricDef::gauge(
     "libvirt_domain_vcpu_current",
@@ -714,6 +728,8 @@ pub const CATALOG: Catalog = Catalog {
         &DOMAIN_CPU_TIME,
         &DOMAIN_CPU_USER,
         &DOMAIN_CPU_SYSTEM,
+        &DOMAIN_CPU_HALTPOLL_SUCCESS,
+        &DOMAIN_CPU_HALTPOLL_FAIL,
         &DOMAIN_VCPU_CURRENT,
         &DOMAIN_VCPU_MAXIMUM,
         &DOMAIN_VCPU_STATE,

@@ -81,6 +81,10 @@ impl Collector for DomainsCollector {
         scaled(w, ds, &m::DOMAIN_CPU_TIME, NS, |s| s.cpu_time);
         scaled(w, ds, &m::DOMAIN_CPU_USER, NS, |s| s.cpu_user);
         scaled(w, ds, &m::DOMAIN_CPU_SYSTEM, NS, |s| s.cpu_system);
+        scaled(w, ds, &m::DOMAIN_CPU_HALTPOLL_SUCCESS, NS, |s| {
+            s.haltpoll_success
+        });
+        scaled(w, ds, &m::DOMAIN_CPU_HALTPOLL_FAIL, NS, |s| s.haltpoll_fail);
         scalar(w, ds, &m::DOMAIN_VCPU_CURRENT, |s| s.vcpu_current);
         scalar(w, ds, &m::DOMAIN_VCPU_MAXIMUM, |s| s.vcpu_maximum);
         vcpus(w, ds);
