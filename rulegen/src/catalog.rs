@@ -8,7 +8,7 @@ use std::path::Path;
 use metric_defs::MetricType;
 
 use crate::decode::Sp;
-use crate::diag::{Diags, Pos};
+use crate::diag::Diags;
 
 /// The kind of a series as far as `rate()` is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,9 +78,24 @@ impl Catalogs {
             MetricType::Histogram => {
                 let mut with_le = labels.clone();
                 with_le.push("le".into());
-                self.add(&format!("{}_bucket", def.name), Kind::Counter, catalog, Some(with_le));
-                self.add(&format!("{}_sum", def.name), Kind::Counter, catalog, Some(labels.clone()));
-                self.add(&format!("{}_count", def.name), Kind::Counter, catalog, Some(labels));
+                self.add(
+                    &format!("{}_bucket", def.name),
+                    Kind::Counter,
+                    catalog,
+                    Some(with_le),
+                );
+                self.add(
+                    &format!("{}_sum", def.name),
+                    Kind::Counter,
+                    catalog,
+                    Some(labels.clone()),
+                );
+                self.add(
+                    &format!("{}_count", def.name),
+                    Kind::Counter,
+                    catalog,
+                    Some(labels),
+                );
             }
         }
     }
@@ -99,7 +114,12 @@ impl Catalogs {
         for s in SCRAPE_SERIES {
             c.add(s, Kind::Gauge, "scrape", None);
         }
-        c.add("ALERTS", Kind::Gauge, "scrape", Some(vec!["alertname".into(), "alertstate".into()]));
+        c.add(
+            "ALERTS",
+            Kind::Gauge,
+            "scrape",
+            Some(vec!["alertname".into(), "alertstate".into()]),
+        );
         c.add("ALERTS_FOR_STATE", Kind::Gauge, "scrape", None);
         c.loaded.insert("scrape".into());
         c
@@ -109,9 +129,13 @@ impl Catalogs {
     pub fn add_text(&mut self, catalog: &str, text: &str) -> usize {
         let mut n = 0;
         for line in text.lines() {
-            let Some(rest) = line.strip_prefix("# TYPE ") else { continue };
+            let Some(rest) = line.strip_prefix("# TYPE ") else {
+                continue;
+            };
             let mut parts = rest.split_whitespace();
-            let (Some(name), Some(kind)) = (parts.next(), parts.next()) else { continue };
+            let (Some(name), Some(kind)) = (parts.next(), parts.next()) else {
+                continue;
+            };
             n += 1;
             match kind {
                 "counter" => self.add(name, Kind::Counter, catalog, None),
@@ -150,16 +174,21 @@ impl Catalogs {
             }) {
                 Ok(text) => {
                     if self.add_text(&name, &text) == 0 {
-                        d.error(f.pos, f.val.chars().count(), format!(
+                        d.error(
+                            f.pos,
+                            f.val.chars().count(),
+                            format!(
                             "catalog `{}` declares no metrics (expected `# TYPE name kind` lines)",
                             f.val
-                        ));
+                        ),
+                        );
                     }
                 }
-                Err(e) => d.error(f.pos, f.val.chars().count(), format!(
-                    "cannot read catalog {}: {e}",
-                    path.display()
-                )),
+                Err(e) => d.error(
+                    f.pos,
+                    f.val.chars().count(),
+                    format!("cannot read catalog {}: {e}", path.display()),
+                ),
             }
         }
     }
@@ -173,9 +202,4 @@ impl Catalogs {
     pub fn get(&self, name: &str) -> Option<&Known> {
         self.names.get(name)
     }
-}
-
-/// A position-less helper so callers can report against the spec root.
-pub fn root_pos() -> Pos {
-    Pos { file: 0, line: 1, col: 1 }
 }

@@ -35,7 +35,11 @@ pub fn job_interval(spec: &Spec, job: &crate::model::Job) -> Dur {
     job.interval
         .as_ref()
         .map(|i| i.val)
-        .or_else(|| job.criticality.as_ref().and_then(|c| spec.criticality.get(&c.val).copied()))
+        .or_else(|| {
+            job.criticality
+                .as_ref()
+                .and_then(|c| spec.criticality.get(&c.val).copied())
+        })
         .unwrap_or(spec.global.scrape_interval)
 }
 
@@ -62,14 +66,23 @@ pub fn check(spec: &Spec, cat: &mut Catalogs, sources: &Sources, d: &mut Diags) 
     check_records(&ctx, d);
     check_alerts(&ctx, d);
     for e in &spec.dashboard_exprs {
-        let expr = Expr { text: e.val.clone(), origin: e.clone(), offset: 0 };
-        check_expr(&ctx, &expr, None, d);
+        let expr = Expr {
+            text: e.val.clone(),
+            origin: e.clone(),
+            offset: 0,
+        };
+        check_expr(&ctx, &expr, d);
     }
     if let Some(r) = &spec.routing {
-        check_routing(spec, r, d);
+        check_routing(r, d);
     }
     if let Some(sla) = &spec.sla {
-        if !spec.jobs.iter().any(|j| j.exposes.iter().any(|e| e.val == "sla-exporter")) && !sla.targets.is_empty() {
+        if !spec
+            .jobs
+            .iter()
+            .any(|j| j.exposes.iter().any(|e| e.val == "sla-exporter"))
+            && !sla.targets.is_empty()
+        {
             d.error(
                 sla.targets[0].name.pos,
                 1,
@@ -85,30 +98,64 @@ fn check_jobs<'a>(ctx: &mut Ctx<'a>, d: &mut Diags) {
     for job in &spec.jobs {
         if let Some(first) = seen.insert(&job.name.val, job.name.pos) {
             d.push(
-                Diagnostic::error(job.name.pos, job.name.val.chars().count(), format!("duplicate scrape job `{}`", job.name.val))
-                    .with_help(format!("first defined at line {}", first.line)),
+                Diagnostic::error(
+                    job.name.pos,
+                    job.name.val.chars().count(),
+                    format!("duplicate scrape job `{}`", job.name.val),
+                )
+                .with_help(format!("first defined at line {}", first.line)),
             );
         }
         let interval = job_interval(spec, job);
         ctx.job_interval.insert(&job.name.val, interval);
         for e in &job.exposes {
             if !ctx.cat.loaded.contains(&e.val) {
-                let mut diag = Diagnostic::error(e.pos, e.val.chars().count(), format!("unknown metric catalog `{}`", e.val));
-                diag.help = did_you_mean(&closest(&e.val, ctx.cat.loaded.iter().map(String::as_str), 2))
-                    .or_else(|| Some("declare it under `catalogs:` or use a program name from metric-defs".into()));
+                let mut diag = Diagnostic::error(
+                    e.pos,
+                    e.val.chars().count(),
+                    format!("unknown metric catalog `{}`", e.val),
+                );
+                diag.help = did_you_mean(&closest(
+                    &e.val,
+                    ctx.cat.loaded.iter().map(String::as_str),
+                    2,
+                ))
+                .or_else(|| {
+                    Some(
+                        "declare it under `catalogs:` or use a program name from metric-defs"
+                            .into(),
+                    )
+                });
                 d.push(diag);
             }
-            ctx.catalog_jobs.entry(&e.val).or_default().push(&job.name.val);
+            ctx.catalog_jobs
+                .entry(&e.val)
+                .or_default()
+                .push(&job.name.val);
         }
-        ctx.catalog_jobs.entry("scrape").or_default().push(&job.name.val);
+        ctx.catalog_jobs
+            .entry("scrape")
+            .or_default()
+            .push(&job.name.val);
         for t in &job.targets {
-            let ok = t.val.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok());
+            let ok = t
+                .val
+                .rsplit_once(':')
+                .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok());
             if !ok {
-                d.error(t.pos, t.val.chars().count(), format!("target `{}` is not host:port", t.val));
+                d.error(
+                    t.pos,
+                    t.val.chars().count(),
+                    format!("target `{}` is not host:port", t.val),
+                );
             }
         }
         if job.targets.is_empty() {
-            d.error(job.pos, 1, format!("scrape job `{}` has no targets", job.name.val));
+            d.error(
+                job.pos,
+                1,
+                format!("scrape job `{}` has no targets", job.name.val),
+            );
         }
         for l in job.labels.keys() {
             ctx.extra_labels.insert(l.clone());
@@ -116,7 +163,11 @@ fn check_jobs<'a>(ctx: &mut Ctx<'a>, d: &mut Diags) {
     }
     if let Some(f) = &spec.federation {
         for m in &f.matches {
-            let e = Expr { text: m.val.clone(), origin: m.clone(), offset: 0 };
+            let e = Expr {
+                text: m.val.clone(),
+                origin: m.clone(),
+                offset: 0,
+            };
             if let Err(diag) = promql::parse(&e, ctx.sources) {
                 d.push(diag);
             }
@@ -124,34 +175,62 @@ fn check_jobs<'a>(ctx: &mut Ctx<'a>, d: &mut Diags) {
     }
 }
 
+/// A recording rule's identity: its name and static labels.
+type RecordKey<'a> = (&'a str, Vec<(&'a String, &'a String)>);
+
 fn check_records(ctx: &Ctx, d: &mut Diags) {
-    let mut seen: BTreeMap<(&str, Vec<(&String, &String)>), Pos> = BTreeMap::new();
+    let mut seen: BTreeMap<RecordKey, Pos> = BTreeMap::new();
     let mut groups: BTreeMap<&str, Pos> = BTreeMap::new();
-    for g in ctx.spec.recording.iter().map(|g| &g.name).chain(ctx.spec.alerts.iter().map(|g| &g.name)) {
+    for g in ctx
+        .spec
+        .recording
+        .iter()
+        .map(|g| &g.name)
+        .chain(ctx.spec.alerts.iter().map(|g| &g.name))
+    {
         if let Some(first) = groups.insert(&g.val, g.pos) {
-            d.push(Diagnostic::error(g.pos, g.val.chars().count(), format!("duplicate rule group `{}`", g.val))
-                .with_help(format!("first defined at line {}", first.line)));
+            d.push(
+                Diagnostic::error(
+                    g.pos,
+                    g.val.chars().count(),
+                    format!("duplicate rule group `{}`", g.val),
+                )
+                .with_help(format!("first defined at line {}", first.line)),
+            );
         }
     }
     for g in &ctx.spec.recording {
-        let interval = g.interval.unwrap_or(ctx.spec.global.evaluation_interval);
         for r in &g.rules {
             let name = &r.record.val;
             let parts: Vec<&str> = name.split(':').collect();
-            if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) || !crate::decode::is_metric_name(name) {
+            if parts.len() != 3
+                || parts.iter().any(|p| p.is_empty())
+                || !crate::decode::is_metric_name(name)
+            {
                 d.push(
-                    Diagnostic::error(r.record.pos, name.chars().count(), format!(
+                    Diagnostic::error(
+                        r.record.pos,
+                        name.chars().count(),
+                        format!(
                         "recording rule name `{name}` does not follow `level:metric:operations`"
-                    ))
+                    ),
+                    )
                     .with_help("e.g. `job:dwcp_amst_sent_bytes:rate5m`"),
                 );
             }
-            let labels: Vec<(&String, &String)> = r.labels.iter().map(|(k, v)| (k, &v.val)).collect();
+            let labels: Vec<(&String, &String)> =
+                r.labels.iter().map(|(k, v)| (k, &v.val)).collect();
             if let Some(first) = seen.insert((name.as_str(), labels), r.record.pos) {
-                d.push(Diagnostic::error(r.record.pos, name.chars().count(), format!("duplicate recording rule `{name}`"))
-                    .with_help(format!("first defined at line {}", first.line)));
+                d.push(
+                    Diagnostic::error(
+                        r.record.pos,
+                        name.chars().count(),
+                        format!("duplicate recording rule `{name}`"),
+                    )
+                    .with_help(format!("first defined at line {}", first.line)),
+                );
             }
-            check_expr(ctx, &r.expr, Some(interval), d);
+            check_expr(ctx, &r.expr, d);
         }
     }
 }
@@ -166,24 +245,46 @@ fn check_alerts(ctx: &Ctx, d: &mut Diags) {
         for a in &g.rules {
             let name = &a.name.val;
             if !is_camel_case(name) {
-                d.push(Diagnostic::error(a.name.pos, name.chars().count(), format!("alert name `{name}` is not CamelCase"))
-                    .with_help(format!("e.g. `{}`", to_camel(name))));
+                d.push(
+                    Diagnostic::error(
+                        a.name.pos,
+                        name.chars().count(),
+                        format!("alert name `{name}` is not CamelCase"),
+                    )
+                    .with_help(format!("e.g. `{}`", to_camel(name))),
+                );
             }
             if let Some(first) = seen.insert((name, &a.severity.val), a.name.pos) {
-                d.push(Diagnostic::error(a.name.pos, name.chars().count(), format!(
-                    "duplicate alert `{name}` with severity {}", a.severity.val
-                ))
-                .with_help(format!("first defined at line {}", first.line)));
+                d.push(
+                    Diagnostic::error(
+                        a.name.pos,
+                        name.chars().count(),
+                        format!("duplicate alert `{name}` with severity {}", a.severity.val),
+                    )
+                    .with_help(format!("first defined at line {}", first.line)),
+                );
             }
             if a.summary.is_none() {
-                d.error(a.name.pos, name.chars().count(), format!("alert `{name}` has no summary"));
+                d.error(
+                    a.name.pos,
+                    name.chars().count(),
+                    format!("alert `{name}` has no summary"),
+                );
             }
             if a.description.is_none() {
-                d.error(a.name.pos, name.chars().count(), format!("alert `{name}` has no description"));
+                d.error(
+                    a.name.pos,
+                    name.chars().count(),
+                    format!("alert `{name}` has no description"),
+                );
             }
             if a.severity.val == "critical" {
                 if a.runbook.is_none() {
-                    d.error(a.name.pos, name.chars().count(), format!("critical alert `{name}` has no runbook"));
+                    d.error(
+                        a.name.pos,
+                        name.chars().count(),
+                        format!("critical alert `{name}` has no runbook"),
+                    );
                 }
                 if a.for_.is_none() {
                     d.push(Diagnostic::error(a.name.pos, name.chars().count(), format!("critical alert `{name}` has no `for` duration"))
@@ -201,18 +302,32 @@ fn check_alerts(ctx: &Ctx, d: &mut Diags) {
                     d.error(v.pos, 1, format!("invalid label name `{k}`"));
                 }
             }
-            let ast = check_expr(ctx, &a.expr, Some(ctx.spec.global.evaluation_interval), d);
+            let ast = check_expr(ctx, &a.expr, d);
             if let Some(ast) = &ast {
                 if !promql::filters(ast) {
-                    d.push(Diagnostic::error(a.expr.origin.pos, a.expr.origin.val.chars().count().min(80), format!(
-                        "alert `{name}` has no comparison, so it always fires"
-                    ))
-                    .with_help("compare against a threshold, e.g. `... > 0.05`, or use `absent()`"));
+                    d.push(
+                        Diagnostic::error(
+                            a.expr.origin.pos,
+                            a.expr.origin.val.chars().count().min(80),
+                            format!("alert `{name}` has no comparison, so it always fires"),
+                        )
+                        .with_help(
+                            "compare against a threshold, e.g. `... > 0.05`, or use `absent()`",
+                        ),
+                    );
                 }
             }
             if a.tests.is_empty() {
-                d.push(Diagnostic::error(a.name.pos, name.chars().count(), format!("alert `{name}` has no unit test case"))
-                    .with_help("add `tests:` with input series and the alerts expected at a given time"));
+                d.push(
+                    Diagnostic::error(
+                        a.name.pos,
+                        name.chars().count(),
+                        format!("alert `{name}` has no unit test case"),
+                    )
+                    .with_help(
+                        "add `tests:` with input series and the alerts expected at a given time",
+                    ),
+                );
             }
             check_tests(ctx, a, d);
         }
@@ -224,14 +339,20 @@ fn to_camel(s: &str) -> String {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let mut c = p.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
 
 /// The alert an expectation refers to: `a` itself, or its sibling of the
 /// same name with the expectation's `severity`.
-pub fn expected_alert<'s>(spec: &'s Spec, a: &'s Alert, exp: &crate::model::ExpectedAlert) -> Option<&'s Alert> {
+pub fn expected_alert<'s>(
+    spec: &'s Spec,
+    a: &'s Alert,
+    exp: &crate::model::ExpectedAlert,
+) -> Option<&'s Alert> {
     match &exp.severity {
         None => Some(a),
         Some(sev) => spec
@@ -249,16 +370,31 @@ pub fn expected_annotations(
     exp: &crate::model::ExpectedAlert,
 ) -> Result<BTreeMap<String, String>, (Pos, String)> {
     if let Some(given) = &exp.annotations {
-        return Ok(given.iter().map(|(k, v)| (k.clone(), v.val.clone())).collect());
+        return Ok(given
+            .iter()
+            .map(|(k, v)| (k.clone(), v.val.clone()))
+            .collect());
     }
     let Some(a) = expected_alert(spec, a, exp) else {
         return Err((exp.pos, "no sibling alert with that severity".into()));
     };
-    let mut labels: BTreeMap<String, String> = exp.labels.iter().map(|(k, v)| (k.clone(), v.val.clone())).collect();
+    let mut labels: BTreeMap<String, String> = exp
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), v.val.clone()))
+        .collect();
     labels.extend(a.all_labels());
-    let external: BTreeMap<String, String> =
-        spec.global.external_labels.iter().map(|(k, v)| (k.clone(), v.val.clone())).collect();
-    let scope = template::Scope { labels: &labels, external: &external, value: exp.value };
+    let external: BTreeMap<String, String> = spec
+        .global
+        .external_labels
+        .iter()
+        .map(|(k, v)| (k.clone(), v.val.clone()))
+        .collect();
+    let scope = template::Scope {
+        labels: &labels,
+        external: &external,
+        value: exp.value,
+    };
     let mut out = BTreeMap::new();
     for (k, tpl) in a.annotations() {
         match template::render(&tpl.val, &scope) {
@@ -274,7 +410,11 @@ pub fn expected_annotations(
 fn check_tests(ctx: &Ctx, a: &Alert, d: &mut Diags) {
     for tc in &a.tests {
         for s in &tc.series {
-            let e = Expr { text: s.series.val.clone(), origin: s.series.clone(), offset: 0 };
+            let e = Expr {
+                text: s.series.val.clone(),
+                origin: s.series.clone(),
+                offset: 0,
+            };
             match promql::parse(&e, ctx.sources) {
                 Ok(Ast::VectorSelector(vs)) => {
                     if vs.name.is_none() {
@@ -283,7 +423,11 @@ fn check_tests(ctx: &Ctx, a: &Alert, d: &mut Diags) {
                         check_selector(ctx, &e, &vs, d);
                     }
                 }
-                Ok(_) => d.error(s.series.pos, s.series.val.chars().count(), "input series must be a plain series selector like `up{job=\"x\"}`"),
+                Ok(_) => d.error(
+                    s.series.pos,
+                    s.series.val.chars().count(),
+                    "input series must be a plain series selector like `up{job=\"x\"}`",
+                ),
                 Err(diag) => d.push(diag),
             }
         }
@@ -293,7 +437,11 @@ fn check_tests(ctx: &Ctx, a: &Alert, d: &mut Diags) {
             }
             for k in ["alertname", "severity", "component", "team"] {
                 if let Some(v) = exp.labels.get(k) {
-                    d.error(v.pos, 1, format!("expected label `{k}` is added by rulegen; leave it out"));
+                    d.error(
+                        v.pos,
+                        1,
+                        format!("expected label `{k}` is added by rulegen; leave it out"),
+                    );
                 }
             }
         }
@@ -301,7 +449,7 @@ fn check_tests(ctx: &Ctx, a: &Alert, d: &mut Diags) {
 }
 
 /// Parses and checks one expression; returns the AST when it parsed.
-fn check_expr(ctx: &Ctx, e: &Expr, eval_interval: Option<Dur>, d: &mut Diags) -> Option<Ast> {
+fn check_expr(ctx: &Ctx, e: &Expr, d: &mut Diags) -> Option<Ast> {
     let ast = match promql::parse(e, ctx.sources) {
         Ok(a) => a,
         Err(diag) => {
@@ -309,7 +457,6 @@ fn check_expr(ctx: &Ctx, e: &Expr, eval_interval: Option<Dur>, d: &mut Diags) ->
             return None;
         }
     };
-    let _ = eval_interval;
     walk(ctx, e, &ast, d);
     Some(ast)
 }
@@ -332,34 +479,54 @@ fn report_at(ctx: &Ctx, e: &Expr, word: &str) -> (Pos, usize) {
 }
 
 fn check_selector(ctx: &Ctx, e: &Expr, vs: &VectorSelector, d: &mut Diags) {
-    let Some(name) = selector_name(vs) else { return };
+    let Some(name) = selector_name(vs) else {
+        return;
+    };
     if !crate::decode::is_metric_name(&name) {
         let (pos, len) = report_at(ctx, e, &name);
-        d.error(pos, len, format!("metric name `{name}` is not portable to Prometheus 2.42 (UTF-8 names need 3.x)"));
+        d.error(
+            pos,
+            len,
+            format!(
+                "metric name `{name}` is not portable to Prometheus 2.42 (UTF-8 names need 3.x)"
+            ),
+        );
         return;
     }
     let Some(known) = ctx.cat.get(&name) else {
         let (pos, len) = report_at(ctx, e, &name);
         let near = closest(&name, ctx.cat.names.keys().map(String::as_str), 3);
         let mut diag = Diagnostic::error(pos, len, format!("unknown metric `{name}`"));
-        diag.help = did_you_mean(&near)
-            .or_else(|| Some("not in metric-defs, a declared catalog, or a recording rule of this spec".into()));
+        diag.help = did_you_mean(&near).or_else(|| {
+            Some("not in metric-defs, a declared catalog, or a recording rule of this spec".into())
+        });
         d.push(diag);
         return;
     };
     for m in &vs.matchers.matchers {
-        if m.name == "job" && matches!(m.op, MatchOp::Equal) && !ctx.job_interval.contains_key(m.value.as_str()) {
+        if m.name == "job"
+            && matches!(m.op, MatchOp::Equal)
+            && !ctx.job_interval.contains_key(m.value.as_str())
+        {
             let (pos, len) = report_at(ctx, e, &m.value);
-            let mut diag = Diagnostic::error(pos, len, format!("no scrape job named `{}`", m.value));
+            let mut diag =
+                Diagnostic::error(pos, len, format!("no scrape job named `{}`", m.value));
             diag.help = did_you_mean(&closest(&m.value, ctx.job_interval.keys().copied(), 2));
             d.push(diag);
         }
         if let Some(labels) = &known.labels {
-            if !labels.contains(&m.name) && !TARGET_LABELS.contains(&m.name.as_str()) && !ctx.extra_labels.contains(&m.name) {
+            if !labels.contains(&m.name)
+                && !TARGET_LABELS.contains(&m.name.as_str())
+                && !ctx.extra_labels.contains(&m.name)
+            {
                 let (pos, len) = report_at(ctx, e, &m.name);
                 let mut all: Vec<&str> = labels.iter().map(String::as_str).collect();
                 all.extend(TARGET_LABELS.iter().copied().filter(|l| *l != "__name__"));
-                let mut diag = Diagnostic::error(pos, len, format!("metric `{name}` has no label `{}`", m.name));
+                let mut diag = Diagnostic::error(
+                    pos,
+                    len,
+                    format!("metric `{name}` has no label `{}`", m.name),
+                );
                 diag.help = did_you_mean(&closest(&m.name, all.iter().copied(), 2))
                     .or_else(|| Some(format!("its labels are: {}", all.join(", "))));
                 d.push(diag);
@@ -372,11 +539,23 @@ fn check_selector(ctx: &Ctx, e: &Expr, vs: &VectorSelector, d: &mut Diags) {
 fn series_interval(ctx: &Ctx, vs: &VectorSelector, name: &str) -> Option<(Dur, String)> {
     let known = ctx.cat.get(name)?;
     if known.catalogs.contains("recording rule") {
-        let g = ctx.spec.recording.iter().find(|g| g.rules.iter().any(|r| r.record.val == name))?;
+        let g = ctx
+            .spec
+            .recording
+            .iter()
+            .find(|g| g.rules.iter().any(|r| r.record.val == name))?;
         let i = g.interval.unwrap_or(ctx.spec.global.evaluation_interval);
-        return Some((i, format!("the evaluation interval of group `{}`", g.name.val)));
+        return Some((
+            i,
+            format!("the evaluation interval of group `{}`", g.name.val),
+        ));
     }
-    let job_filter = vs.matchers.matchers.iter().find(|m| m.name == "job" && matches!(m.op, MatchOp::Equal)).map(|m| m.value.as_str());
+    let job_filter = vs
+        .matchers
+        .matchers
+        .iter()
+        .find(|m| m.name == "job" && matches!(m.op, MatchOp::Equal))
+        .map(|m| m.value.as_str());
     let mut best: Option<(Dur, &str)> = None;
     for c in &known.catalogs {
         for job in ctx.catalog_jobs.get(c.as_str()).into_iter().flatten() {
@@ -409,10 +588,16 @@ fn walk(ctx: &Ctx, e: &Expr, ast: &Ast, d: &mut Diags) {
                             Some(at) => (promql::position(e, at + 1, ctx.sources), range_txt.len()),
                             None => report_at(ctx, e, &name),
                         };
-                        d.push(Diagnostic::error(pos, len, format!(
+                        d.push(
+                            Diagnostic::error(
+                                pos,
+                                len,
+                                format!(
                             "range [{range_txt}] on `{name}` is shorter than 4x {from} ({interval})"
-                        ))
-                        .with_help(format!("use at least [{}]", Dur(interval.millis() * 4))));
+                        ),
+                            )
+                            .with_help(format!("use at least [{}]", Dur(interval.millis() * 4))),
+                        );
                     }
                 }
             }
@@ -421,7 +606,11 @@ fn walk(ctx: &Ctx, e: &Expr, ast: &Ast, d: &mut Diags) {
             let fname = c.func.name;
             if !PORTABLE_FUNCTIONS.contains(&fname) {
                 let (pos, len) = report_at(ctx, e, fname);
-                d.error(pos, len, format!("function `{fname}` is not available in both Prometheus 2.42 and 3.x"));
+                d.error(
+                    pos,
+                    len,
+                    format!("function `{fname}` is not available in both Prometheus 2.42 and 3.x"),
+                );
             }
             if COUNTER_FUNCS.contains(&fname) {
                 if let Some(Ast::MatrixSelector(ms)) = c.args.args.first().map(|b| b.as_ref()) {
@@ -442,7 +631,11 @@ fn walk(ctx: &Ctx, e: &Expr, ast: &Ast, d: &mut Diags) {
             let op = a.op.to_string();
             if !PORTABLE_AGGREGATIONS.contains(&op.as_str()) {
                 let (pos, len) = report_at(ctx, e, &op);
-                d.error(pos, len, format!("aggregation `{op}` is not available in both Prometheus 2.42 and 3.x"));
+                d.error(
+                    pos,
+                    len,
+                    format!("aggregation `{op}` is not available in both Prometheus 2.42 and 3.x"),
+                );
             }
             walk(ctx, e, &a.expr, d);
             if let Some(p) = &a.param {
@@ -460,19 +653,41 @@ fn walk(ctx: &Ctx, e: &Expr, ast: &Ast, d: &mut Diags) {
     }
 }
 
-fn check_routing(spec: &Spec, r: &crate::model::Routing, d: &mut Diags) {
+fn check_routing(r: &crate::model::Routing, d: &mut Diags) {
     let mut names: BTreeMap<&str, Pos> = BTreeMap::new();
     for rc in &r.receivers {
         if let Some(first) = names.insert(&rc.name.val, rc.name.pos) {
-            d.push(Diagnostic::error(rc.name.pos, rc.name.val.chars().count(), format!("duplicate receiver `{}`", rc.name.val))
-                .with_help(format!("first defined at line {}", first.line)));
+            d.push(
+                Diagnostic::error(
+                    rc.name.pos,
+                    rc.name.val.chars().count(),
+                    format!("duplicate receiver `{}`", rc.name.val),
+                )
+                .with_help(format!("first defined at line {}", first.line)),
+            );
         }
-        if rc.integrations.iter().any(|i| matches!(i, crate::model::Integration::Email { .. })) && r.smtp.is_none() {
-            d.error(rc.name.pos, rc.name.val.chars().count(), format!("receiver `{}` sends email but `routing.smtp` is not set", rc.name.val));
+        if rc
+            .integrations
+            .iter()
+            .any(|i| matches!(i, crate::model::Integration::Email { .. }))
+            && r.smtp.is_none()
+        {
+            d.error(
+                rc.name.pos,
+                rc.name.val.chars().count(),
+                format!(
+                    "receiver `{}` sends email but `routing.smtp` is not set",
+                    rc.name.val
+                ),
+            );
         }
     }
     if r.route.receiver.is_none() {
-        d.error(r.route.pos, 1, "the root route needs a `receiver` (the default for unmatched alerts)");
+        d.error(
+            r.route.pos,
+            1,
+            "the root route needs a `receiver` (the default for unmatched alerts)",
+        );
     }
     if !r.route.matchers.is_empty() || !r.route.matchers_re.is_empty() {
         d.error(r.route.pos, 1, "the root route must not have matchers");
@@ -490,20 +705,32 @@ fn check_routing(spec: &Spec, r: &crate::model::Routing, d: &mut Diags) {
             });
         }
     }
-    let _ = spec;
     for inh in &r.inhibit {
         for l in &inh.equal {
             if !is_label_name(&l.val) {
-                d.error(l.pos, l.val.chars().count(), format!("invalid label name `{}`", l.val));
+                d.error(
+                    l.pos,
+                    l.val.chars().count(),
+                    format!("invalid label name `{}`", l.val),
+                );
             }
         }
     }
 }
 
-fn check_route<'a>(route: &'a crate::model::Route, names: &BTreeMap<&str, Pos>, used: &mut BTreeSet<&'a str>, d: &mut Diags) {
+fn check_route<'a>(
+    route: &'a crate::model::Route,
+    names: &BTreeMap<&str, Pos>,
+    used: &mut BTreeSet<&'a str>,
+    d: &mut Diags,
+) {
     if let Some(rc) = &route.receiver {
         if !names.contains_key(rc.val.as_str()) {
-            let mut diag = Diagnostic::error(rc.pos, rc.val.chars().count(), format!("unknown receiver `{}`", rc.val));
+            let mut diag = Diagnostic::error(
+                rc.pos,
+                rc.val.chars().count(),
+                format!("unknown receiver `{}`", rc.val),
+            );
             diag.help = did_you_mean(&closest(&rc.val, names.keys().copied(), 2));
             d.push(diag);
         }
@@ -511,10 +738,14 @@ fn check_route<'a>(route: &'a crate::model::Route, names: &BTreeMap<&str, Pos>, 
     }
     for g in &route.group_by {
         if g.val != "..." && !is_label_name(&g.val) {
-            d.error(g.pos, g.val.chars().count(), format!("invalid label name `{}` in group_by", g.val));
+            d.error(
+                g.pos,
+                g.val.chars().count(),
+                format!("invalid label name `{}` in group_by", g.val),
+            );
         }
     }
-    for (_, v) in &route.matchers_re {
+    for v in route.matchers_re.values() {
         if v.val.contains('\n') {
             d.error(v.pos, 1, "regex matcher spans lines");
         }

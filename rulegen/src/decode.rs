@@ -402,7 +402,9 @@ mod tests {
         assert_eq!(Dur(90_000).to_string(), "1m30s");
         assert_eq!(Dur(3_600_000).to_string(), "1h");
         assert!(Dur::parse("5x").unwrap_err().contains("unknown unit `x`"));
-        assert!(Dur::parse("30s1m").unwrap_err().contains("largest to smallest"));
+        assert!(Dur::parse("30s1m")
+            .unwrap_err()
+            .contains("largest to smallest"));
         assert!(Dur::parse("m").is_err());
     }
 

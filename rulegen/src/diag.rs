@@ -172,9 +172,8 @@ impl Diags {
 
     /// Sorts by file and position, dropping exact duplicates.
     pub fn sort(&mut self) {
-        self.list.sort_by(|a, b| {
-            (a.pos, a.level, &a.message).cmp(&(b.pos, b.level, &b.message))
-        });
+        self.list
+            .sort_by(|a, b| (a.pos, a.level, &a.message).cmp(&(b.pos, b.level, &b.message)));
         self.list.dedup();
     }
 

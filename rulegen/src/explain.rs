@@ -9,9 +9,8 @@ use crate::Compiled;
 /// Explains every alert named `name`; `None` when there is none.
 pub fn explain(c: &Compiled, name: &str) -> Option<String> {
     let mut out = String::new();
-    let rule_files = rules::files(&c.spec);
     for g in &c.spec.alerts {
-        for (i, a) in g.rules.iter().enumerate() {
+        for a in &g.rules {
             if a.name.val != name {
                 continue;
             }
@@ -29,20 +28,8 @@ pub fn explain(c: &Compiled, name: &str) -> Option<String> {
             if a.from_threshold {
                 let _ = writeln!(out, "  compiled from a structured threshold");
             }
-            if let Some((_, doc)) = rule_files.iter().find(|(n, _)| *n == g.name.val) {
-                if let yaml::Y::Map(m) = doc {
-                    if let Some((_, yaml::Y::Seq(groups))) = m.first() {
-                        if let Some(yaml::Y::Map(gm)) = groups.first() {
-                            if let Some((_, yaml::Y::Seq(rs))) = gm.iter().find(|(k, _)| k == "rules") {
-                                if let Some(rule) = rs.get(i) {
-                                    for line in yaml::to_string(&yaml::Y::Seq(vec![rule.clone()])).lines() {
-                                        let _ = writeln!(out, "  {line}");
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+            for line in yaml::to_string(&yaml::Y::Seq(vec![rules::alert(a)])).lines() {
+                let _ = writeln!(out, "  {line}");
             }
             let _ = writeln!(out, "  unit test cases: {}", a.tests.len());
             if let Some(r) = &c.spec.routing {

@@ -63,7 +63,19 @@ pub fn compile(path: &Path) -> Compiled {
         check::check(&spec, &mut cats, &loaded.sources, &mut diags);
     }
     diags.sort();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let files = if diags.has_errors() { Vec::new() } else { emit::all(&spec, &name) };
-    Compiled { spec, sources: loaded.sources, diags, files }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let files = if diags.has_errors() {
+        Vec::new()
+    } else {
+        emit::all(&spec, &name)
+    };
+    Compiled {
+        spec,
+        sources: loaded.sources,
+        diags,
+        files,
+    }
 }

@@ -26,7 +26,8 @@ pub struct Loaded {
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "{} is {} bytes, above the {} byte limit",
@@ -40,7 +41,9 @@ fn read_text(path: &Path) -> Result<String, String> {
 
 /// Evaluates a Jsonnet file to JSON text with jrsonnet.
 pub fn eval_jsonnet(path: &Path) -> Result<String, String> {
-    use jrsonnet_evaluator::{manifest::JsonFormat, trace::PathResolver, FileImportResolver, State};
+    use jrsonnet_evaluator::{
+        manifest::JsonFormat, trace::PathResolver, FileImportResolver, State,
+    };
     let mut b = State::builder();
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     b.import_resolver(FileImportResolver::new(vec![dir]));
@@ -57,8 +60,15 @@ pub fn eval_jsonnet(path: &Path) -> Result<String, String> {
 }
 
 /// Parses one file (YAML, JSON or Jsonnet) into a node tree.
-fn parse_file(path: &Path, sources: &mut Sources, diags: &mut Diags, at: Option<Pos>) -> Option<node::Node> {
-    let is_jsonnet = path.extension().is_some_and(|e| e == "jsonnet" || e == "libsonnet");
+fn parse_file(
+    path: &Path,
+    sources: &mut Sources,
+    diags: &mut Diags,
+    at: Option<Pos>,
+) -> Option<node::Node> {
+    let is_jsonnet = path
+        .extension()
+        .is_some_and(|e| e == "jsonnet" || e == "libsonnet");
     let text = if is_jsonnet {
         read_text(path).and_then(|_| eval_jsonnet(path))
     } else {
@@ -71,7 +81,15 @@ fn parse_file(path: &Path, sources: &mut Sources, diags: &mut Diags, at: Option<
                 Some(p) => diags.error(p, 1, e),
                 None => {
                     let id = sources.add(path, String::new());
-                    diags.error(Pos { file: id, line: 1, col: 1 }, 1, e);
+                    diags.error(
+                        Pos {
+                            file: id,
+                            line: 1,
+                            col: 1,
+                        },
+                        1,
+                        e,
+                    );
                 }
             }
             return None;
@@ -107,10 +125,11 @@ pub fn load(path: &Path) -> Loaded {
     for inc in includes {
         let p = l.dir.join(&inc.val);
         if seen.contains(&p) {
-            l.diags.push(Diagnostic::error(inc.pos, inc.val.chars().count(), format!(
-                "`{}` is included twice",
-                inc.val
-            )));
+            l.diags.push(Diagnostic::error(
+                inc.pos,
+                inc.val.chars().count(),
+                format!("`{}` is included twice", inc.val),
+            ));
             continue;
         }
         seen.push(p.clone());

@@ -108,7 +108,12 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => {
-                let names: Vec<&str> = c.spec.alerts.iter().flat_map(|g| g.rules.iter().map(|a| a.name.val.as_str())).collect();
+                let names: Vec<&str> = c
+                    .spec
+                    .alerts
+                    .iter()
+                    .flat_map(|g| g.rules.iter().map(|a| a.name.val.as_str()))
+                    .collect();
                 let near = rulegen::diag::closest(&alert, names, 3);
                 eprintln!("error: no alert named `{alert}`");
                 if let Some(h) = rulegen::diag::did_you_mean(&near) {

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use crate::emit::{OutFile, OWNED_DIRS};
 
 fn tmp_path(p: &Path) -> PathBuf {
-    let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     p.with_file_name(format!(".{name}.rulegen-tmp-{}", std::process::id()))
 }
 
@@ -13,12 +16,17 @@ fn tmp_path(p: &Path) -> PathBuf {
 pub fn stale(out: &Path, files: &[OutFile]) -> Vec<PathBuf> {
     let mut stale = Vec::new();
     for dir in OWNED_DIRS {
-        let Ok(rd) = std::fs::read_dir(out.join(dir)) else { continue };
+        let Ok(rd) = std::fs::read_dir(out.join(dir)) else {
+            continue;
+        };
         let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         entries.sort();
         for p in entries {
             let is_yml = p.extension().is_some_and(|e| e == "yml");
-            let rel = p.strip_prefix(out).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
+            let rel = p
+                .strip_prefix(out)
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|_| p.clone());
             if is_yml && !files.iter().any(|f| f.path == rel) {
                 stale.push(rel);
             }
@@ -59,11 +67,13 @@ pub fn write_all(out: &Path, files: &[OutFile]) -> Result<Vec<PathBuf>, String> 
     }
     let mut changed = Vec::new();
     for (tmp, dest, rel) in pending {
-        std::fs::rename(&tmp, &dest).map_err(|e| format!("cannot rename into {}: {e}", dest.display()))?;
+        std::fs::rename(&tmp, &dest)
+            .map_err(|e| format!("cannot rename into {}: {e}", dest.display()))?;
         changed.push(rel);
     }
     for rel in stale(out, files) {
-        std::fs::remove_file(out.join(&rel)).map_err(|e| format!("cannot remove stale {}: {e}", rel.display()))?;
+        std::fs::remove_file(out.join(&rel))
+            .map_err(|e| format!("cannot remove stale {}: {e}", rel.display()))?;
         changed.push(rel);
     }
     Ok(changed)
@@ -92,7 +102,10 @@ pub fn diff(out: &Path, files: &[OutFile]) -> Vec<String> {
         }
     }
     for rel in stale(out, files) {
-        problems.push(format!("{}: not produced by the spec (stale; `rulegen build` removes it)", out.join(rel).display()));
+        problems.push(format!(
+            "{}: not produced by the spec (stale; `rulegen build` removes it)",
+            out.join(rel).display()
+        ));
     }
     problems
 }

@@ -12,22 +12,91 @@ use crate::model::Expr;
 /// Functions Prometheus 2.42 and 3.x both have (3.x dropped `holt_winters`;
 /// newer and experimental functions are missing from 2.42).
 pub const PORTABLE_FUNCTIONS: &[&str] = &[
-    "abs", "absent", "absent_over_time", "acos", "acosh", "asin", "asinh", "atan", "atanh",
-    "avg_over_time", "ceil", "changes", "clamp", "clamp_max", "clamp_min", "cos", "cosh",
-    "count_over_time", "day_of_month", "day_of_week", "day_of_year", "days_in_month", "deg",
-    "delta", "deriv", "exp", "floor", "histogram_count", "histogram_fraction",
-    "histogram_quantile", "histogram_sum", "hour", "idelta", "increase", "irate", "label_join",
-    "label_replace", "last_over_time", "ln", "log10", "log2", "max_over_time", "min_over_time",
-    "minute", "month", "pi", "predict_linear", "present_over_time", "quantile_over_time", "rad",
-    "rate", "resets", "round", "scalar", "sgn", "sin", "sinh", "sort", "sort_desc", "sqrt",
-    "stddev_over_time", "stdvar_over_time", "sum_over_time", "tan", "tanh", "time", "timestamp",
-    "vector", "year",
+    "abs",
+    "absent",
+    "absent_over_time",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atanh",
+    "avg_over_time",
+    "ceil",
+    "changes",
+    "clamp",
+    "clamp_max",
+    "clamp_min",
+    "cos",
+    "cosh",
+    "count_over_time",
+    "day_of_month",
+    "day_of_week",
+    "day_of_year",
+    "days_in_month",
+    "deg",
+    "delta",
+    "deriv",
+    "exp",
+    "floor",
+    "histogram_count",
+    "histogram_fraction",
+    "histogram_quantile",
+    "histogram_sum",
+    "hour",
+    "idelta",
+    "increase",
+    "irate",
+    "label_join",
+    "label_replace",
+    "last_over_time",
+    "ln",
+    "log10",
+    "log2",
+    "max_over_time",
+    "min_over_time",
+    "minute",
+    "month",
+    "pi",
+    "predict_linear",
+    "present_over_time",
+    "quantile_over_time",
+    "rad",
+    "rate",
+    "resets",
+    "round",
+    "scalar",
+    "sgn",
+    "sin",
+    "sinh",
+    "sort",
+    "sort_desc",
+    "sqrt",
+    "stddev_over_time",
+    "stdvar_over_time",
+    "sum_over_time",
+    "tan",
+    "tanh",
+    "time",
+    "timestamp",
+    "vector",
+    "year",
 ];
 
 /// Aggregations both versions have.
 pub const PORTABLE_AGGREGATIONS: &[&str] = &[
-    "sum", "avg", "count", "min", "max", "stddev", "stdvar", "topk", "bottomk", "quantile",
-    "count_values", "group",
+    "sum",
+    "avg",
+    "count",
+    "min",
+    "max",
+    "stddev",
+    "stdvar",
+    "topk",
+    "bottomk",
+    "quantile",
+    "count_values",
+    "group",
 ];
 
 /// Maps a byte offset in the expression text to a position in the spec.
@@ -53,7 +122,11 @@ pub fn position(expr: &Expr, byte: usize, sources: &Sources) -> Pos {
                 .map(|l| l.len() - l.trim_start().len())
                 .unwrap_or(0) as u32;
             let col_in = prefix.rsplit('\n').next().unwrap_or("").chars().count() as u32;
-            Pos { file: base.file, line, col: indent + col_in + 1 }
+            Pos {
+                file: base.file,
+                line,
+                col: indent + col_in + 1,
+            }
         }
         Some('"') | Some('\'') => {
             let q = first.unwrap_or('"');
@@ -62,9 +135,15 @@ pub fn position(expr: &Expr, byte: usize, sources: &Sources) -> Pos {
             } else {
                 prefix.matches('\'').count() as u32
             };
-            Pos { col: base.col + 1 + prefix.chars().count() as u32 + extra, ..base }
+            Pos {
+                col: base.col + 1 + prefix.chars().count() as u32 + extra,
+                ..base
+            }
         }
-        _ => Pos { col: base.col + prefix.chars().count() as u32, ..base },
+        _ => Pos {
+            col: base.col + prefix.chars().count() as u32,
+            ..base
+        },
     }
 }
 
@@ -162,7 +241,10 @@ fn locate(text: &str, msg: &str) -> (usize, usize) {
             }
         }
     }
-    (0, text.len().min(text.find('\n').unwrap_or(text.len())).max(1))
+    (
+        0,
+        text.len().min(text.find('\n').unwrap_or(text.len())).max(1),
+    )
 }
 
 /// Parses an expression; on error, a diagnostic at the spec position.
@@ -174,7 +256,11 @@ pub fn parse(expr: &Expr, sources: &Sources) -> Result<Ast, Diagnostic> {
         let mut d = Diagnostic::error(pos, len, format!("invalid PromQL: {first}"));
         if msg.contains("unknown function") {
             let word = expr.text.get(at..at + len).unwrap_or("");
-            d.help = crate::diag::did_you_mean(&crate::diag::closest(word, PORTABLE_FUNCTIONS.iter().copied(), 2));
+            d.help = crate::diag::did_you_mean(&crate::diag::closest(
+                word,
+                PORTABLE_FUNCTIONS.iter().copied(),
+                2,
+            ));
         }
         d
     })
@@ -199,10 +285,14 @@ pub fn filters(e: &Ast) -> bool {
         }
         Ast::Call(c) => {
             matches!(c.func.name, "absent" | "absent_over_time")
-                || (matches!(c.func.name, "label_replace" | "label_join" | "sort" | "sort_desc")
-                    && c.args.args.first().is_some_and(|a| filters(a)))
+                || (matches!(
+                    c.func.name,
+                    "label_replace" | "label_join" | "sort" | "sort_desc"
+                ) && c.args.args.first().is_some_and(|a| filters(a)))
         }
-        Ast::Aggregate(a) => matches!(a.op.to_string().as_str(), "topk" | "bottomk") || filters(&a.expr),
+        Ast::Aggregate(a) => {
+            matches!(a.op.to_string().as_str(), "topk" | "bottomk") || filters(&a.expr)
+        }
         _ => false,
     }
 }
@@ -219,7 +309,14 @@ mod tests {
         let col = if line.contains('"') { col - 1 } else { col };
         let e = Expr {
             text: text.to_string(),
-            origin: Sp::new(text.to_string(), Pos { file: id, line: 1, col }),
+            origin: Sp::new(
+                text.to_string(),
+                Pos {
+                    file: id,
+                    line: 1,
+                    col,
+                },
+            ),
             offset: 0,
         };
         (e, s)

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::decode::{self, Dur, MapReader, Sp};
-use crate::diag::{Diags, Pos};
+use crate::diag::Diags;
 use crate::model::*;
 use crate::node::{Node, Val};
 
@@ -17,10 +17,17 @@ pub fn read_root(n: &Node, spec: &mut Spec, d: &mut Diags) -> Vec<Sp<String>> {
     };
     if let Some(v) = r.opt("version") {
         if decode::uint(v, d).is_some_and(|v| v != 1) {
-            d.error(v.pos, 1, "unsupported spec version (this rulegen reads version 1)");
+            d.error(
+                v.pos,
+                1,
+                "unsupported spec version (this rulegen reads version 1)",
+            );
         }
     }
-    let includes = r.opt("include").map(|n| decode::string_list(n, d)).unwrap_or_default();
+    let includes = r
+        .opt("include")
+        .map(|n| decode::string_list(n, d))
+        .unwrap_or_default();
     if let Some(g) = r.opt("global") {
         spec.global = read_global(g, d);
     }
@@ -130,11 +137,20 @@ fn read_global(n: &Node, d: &mut Diags) -> Global {
     let Some(mut r) = MapReader::new(n, "global", d) else {
         return g;
     };
-    if let Some(v) = r.opt("scrape_interval").and_then(|n| decode::duration(n, d)) {
+    if let Some(v) = r
+        .opt("scrape_interval")
+        .and_then(|n| decode::duration(n, d))
+    {
         g.scrape_interval = v.val;
     }
-    g.scrape_timeout = r.opt("scrape_timeout").and_then(|n| decode::duration(n, d)).map(|v| v.val);
-    if let Some(v) = r.opt("evaluation_interval").and_then(|n| decode::duration(n, d)) {
+    g.scrape_timeout = r
+        .opt("scrape_timeout")
+        .and_then(|n| decode::duration(n, d))
+        .map(|v| v.val);
+    if let Some(v) = r
+        .opt("evaluation_interval")
+        .and_then(|n| decode::duration(n, d))
+    {
         g.evaluation_interval = v.val;
     }
     if let Some(l) = r.opt("external_labels") {
@@ -147,24 +163,45 @@ fn read_global(n: &Node, d: &mut Diags) -> Global {
 fn read_job(n: &Node, d: &mut Diags) -> Option<Job> {
     let mut r = MapReader::new(n, "scrape job", d)?;
     let name = r.req("name", d).and_then(|n| decode::nonempty(n, d));
-    let exposes = r.opt("exposes").map(|n| decode::string_list(n, d)).unwrap_or_default();
+    let exposes = r
+        .opt("exposes")
+        .map(|n| decode::string_list(n, d))
+        .unwrap_or_default();
     let criticality = r.opt("criticality").and_then(|n| {
         let names: Vec<&'static str> = CRITICALITY.iter().map(|(n, _)| *n).collect();
         decode::one_of(n, &names, "criticality", d)
     });
-    let interval = r.opt("scrape_interval").and_then(|n| decode::duration(n, d));
+    let interval = r
+        .opt("scrape_interval")
+        .and_then(|n| decode::duration(n, d));
     let timeout = r.opt("scrape_timeout").and_then(|n| decode::duration(n, d));
-    let metrics_path = r.opt("metrics_path").and_then(|n| decode::nonempty(n, d)).map(|s| s.val);
+    let metrics_path = r
+        .opt("metrics_path")
+        .and_then(|n| decode::nonempty(n, d))
+        .map(|s| s.val);
     let scheme = r
         .opt("scheme")
         .and_then(|n| decode::one_of(n, &["http", "https"], "scheme", d))
         .map(|s| s.val);
-    let targets = r.req("targets", d).map(|n| decode::string_list(n, d)).unwrap_or_default();
-    let labels = r.opt("labels").map(|n| decode::label_map(n, d)).unwrap_or_default();
+    let targets = r
+        .req("targets", d)
+        .map(|n| decode::string_list(n, d))
+        .unwrap_or_default();
+    let labels = r
+        .opt("labels")
+        .map(|n| decode::label_map(n, d))
+        .unwrap_or_default();
     r.finish(d);
     if let (Some(i), Some(t)) = (&interval, &timeout) {
         if t.val > i.val {
-            d.error(t.pos, 1, format!("scrape_timeout {} is longer than scrape_interval {}", t.val, i.val));
+            d.error(
+                t.pos,
+                1,
+                format!(
+                    "scrape_timeout {} is longer than scrape_interval {}",
+                    t.val, i.val
+                ),
+            );
         }
     }
     Some(Job {
@@ -188,30 +225,62 @@ fn read_federation(n: &Node, d: &mut Diags) -> Option<Federation> {
         .and_then(|n| decode::nonempty(n, d))
         .map(|s| s.val)
         .unwrap_or_else(|| "federate".to_string());
-    let targets = r.req("targets", d).map(|n| decode::string_list(n, d)).unwrap_or_default();
-    let matches = r.req("match", d).map(|n| decode::string_list(n, d)).unwrap_or_default();
-    let interval = r.opt("scrape_interval").and_then(|n| decode::duration(n, d)).map(|s| s.val);
+    let targets = r
+        .req("targets", d)
+        .map(|n| decode::string_list(n, d))
+        .unwrap_or_default();
+    let matches = r
+        .req("match", d)
+        .map(|n| decode::string_list(n, d))
+        .unwrap_or_default();
+    let interval = r
+        .opt("scrape_interval")
+        .and_then(|n| decode::duration(n, d))
+        .map(|s| s.val);
     r.finish(d);
-    Some(Federation { name, targets, matches, interval })
+    Some(Federation {
+        name,
+        targets,
+        matches,
+        interval,
+    })
 }
 
 fn read_remote_write(n: &Node, d: &mut Diags) -> Option<RemoteWrite> {
     let mut r = MapReader::new(n, "remote write endpoint", d)?;
     let url = r.req("url", d).and_then(|n| decode::nonempty(n, d));
-    let name = r.opt("name").and_then(|n| decode::nonempty(n, d)).map(|s| s.val);
-    let bearer_token_file = r.opt("bearer_token_file").and_then(|n| decode::nonempty(n, d)).map(|s| s.val);
-    let keep_metrics = r.opt("keep_metrics").and_then(|n| decode::nonempty(n, d)).map(|s| s.val);
+    let name = r
+        .opt("name")
+        .and_then(|n| decode::nonempty(n, d))
+        .map(|s| s.val);
+    let bearer_token_file = r
+        .opt("bearer_token_file")
+        .and_then(|n| decode::nonempty(n, d))
+        .map(|s| s.val);
+    let keep_metrics = r
+        .opt("keep_metrics")
+        .and_then(|n| decode::nonempty(n, d))
+        .map(|s| s.val);
     r.finish(d);
     let url = url?;
     check_url_has_no_secret(&url, d);
-    Some(RemoteWrite { name, url, bearer_token_file, keep_metrics })
+    Some(RemoteWrite {
+        name,
+        url,
+        bearer_token_file,
+        keep_metrics,
+    })
 }
 
 /// URLs must not carry credentials: secrets live in `*_file` fields only.
 pub fn check_url_has_no_secret(url: &Sp<String>, d: &mut Diags) {
     let u = &url.val;
     if !(u.starts_with("http://") || u.starts_with("https://")) {
-        d.error(url.pos, u.chars().count(), format!("`{u}` is not an http:// or https:// URL"));
+        d.error(
+            url.pos,
+            u.chars().count(),
+            format!("`{u}` is not an http:// or https:// URL"),
+        );
         return;
     }
     let rest = u.split_once("://").map(|x| x.1).unwrap_or("");
@@ -237,14 +306,21 @@ fn read_group<R>(
     let mut r = MapReader::new(n, what, d)?;
     let name = r.req("group", d).and_then(|n| decode::nonempty(n, d));
     if let Some(name) = &name {
-        if !name.val.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if !name
+            .val
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             d.error(name.pos, name.val.chars().count(), format!(
                 "group name `{}` may only contain letters, digits, `-` and `_` (it names the output file)",
                 name.val
             ));
         }
     }
-    let interval = r.opt("interval").and_then(|n| decode::duration(n, d)).map(|s| s.val);
+    let interval = r
+        .opt("interval")
+        .and_then(|n| decode::duration(n, d))
+        .map(|s| s.val);
     let mut rules = Vec::new();
     if let Some(list) = r.req("rules", d) {
         for item in decode::list(list, "rules", d).unwrap_or(&[]) {
@@ -254,21 +330,36 @@ fn read_group<R>(
         }
     }
     r.finish(d);
-    Some(Group { name: name?, interval, rules })
+    Some(Group {
+        name: name?,
+        interval,
+        rules,
+    })
 }
 
 fn read_expr(n: &Node, d: &mut Diags) -> Option<Expr> {
     let s = decode::nonempty(n, d)?;
-    Some(Expr { text: s.val.clone(), origin: s, offset: 0 })
+    Some(Expr {
+        text: s.val.clone(),
+        origin: s,
+        offset: 0,
+    })
 }
 
 fn read_record(n: &Node, d: &mut Diags) -> Option<Record> {
     let mut r = MapReader::new(n, "recording rule", d)?;
     let record = r.req("record", d).and_then(|n| decode::nonempty(n, d));
     let expr = r.req("expr", d).and_then(|n| read_expr(n, d));
-    let labels = r.opt("labels").map(|n| decode::label_map(n, d)).unwrap_or_default();
+    let labels = r
+        .opt("labels")
+        .map(|n| decode::label_map(n, d))
+        .unwrap_or_default();
     r.finish(d);
-    Some(Record { record: record?, expr: expr?, labels })
+    Some(Record {
+        record: record?,
+        expr: expr?,
+        labels,
+    })
 }
 
 const OPS: &[&str] = &[">", ">=", "<", "<=", "==", "!="];
@@ -299,20 +390,30 @@ fn read_threshold(n: &Node, d: &mut Diags) -> Option<Expr> {
     let mut r = MapReader::new(n, "threshold", d)?;
     let metric = r.opt("metric").and_then(|n| decode::nonempty(n, d));
     let expr = r.opt("expr").and_then(|n| decode::nonempty(n, d));
-    let op = r.req("op", d).and_then(|n| decode::one_of(n, OPS, "comparison operator", d));
+    let op = r
+        .req("op", d)
+        .and_then(|n| decode::one_of(n, OPS, "comparison operator", d));
     let value = r.req("value", d).and_then(|n| decode::number(n, d));
     r.finish(d);
     let origin = match (metric, expr) {
         (Some(m), None) => {
             if !decode::is_metric_name(&m.val) {
-                d.error(m.pos, m.val.chars().count(), format!("`{}` is not a metric name", m.val));
+                d.error(
+                    m.pos,
+                    m.val.chars().count(),
+                    format!("`{}` is not a metric name", m.val),
+                );
                 return None;
             }
             m
         }
         (None, Some(e)) => e,
         (Some(m), Some(_)) => {
-            d.error(m.pos, 6, "a threshold takes either `metric` or `expr`, not both");
+            d.error(
+                m.pos,
+                6,
+                "a threshold takes either `metric` or `expr`, not both",
+            );
             return None;
         }
         (None, None) => {
@@ -322,7 +423,11 @@ fn read_threshold(n: &Node, d: &mut Diags) -> Option<Expr> {
     };
     let (op, value) = (op?, value?);
     let wrap = needs_parens(&origin.val);
-    let lhs = if wrap { format!("({})", origin.val) } else { origin.val.clone() };
+    let lhs = if wrap {
+        format!("({})", origin.val)
+    } else {
+        origin.val.clone()
+    };
     Some(Expr {
         text: format!("{lhs} {} {}", op.val, crate::emit::yaml::float(value.val)),
         offset: usize::from(wrap),
@@ -347,7 +452,11 @@ fn read_alert(n: &Node, d: &mut Diags) -> Option<Alert> {
             (None, false)
         }
         (None, None) => {
-            d.error(n.pos, 1, "missing required field `expr` (or `threshold`) in alert");
+            d.error(
+                n.pos,
+                1,
+                "missing required field `expr` (or `threshold`) in alert",
+            );
             (None, false)
         }
     };
@@ -360,10 +469,17 @@ fn read_alert(n: &Node, d: &mut Diags) -> Option<Alert> {
     let summary = r.opt("summary").and_then(|n| decode::nonempty(n, d));
     let description = r.opt("description").and_then(|n| decode::nonempty(n, d));
     let runbook = r.opt("runbook").and_then(|n| decode::nonempty(n, d));
-    let labels = r.opt("labels").map(|n| decode::label_map(n, d)).unwrap_or_default();
+    let labels = r
+        .opt("labels")
+        .map(|n| decode::label_map(n, d))
+        .unwrap_or_default();
     for reserved in ["severity", "component", "team", "alertname"] {
         if let Some(v) = labels.get(reserved) {
-            d.error(v.pos, 1, format!("label `{reserved}` is set by its own field, not under `labels`"));
+            d.error(
+                v.pos,
+                1,
+                format!("label `{reserved}` is set by its own field, not under `labels`"),
+            );
         }
     }
     let mut tests = Vec::new();
@@ -402,13 +518,18 @@ fn read_test(n: &Node, d: &mut Diags) -> Option<TestCase> {
     let mut series = Vec::new();
     if let Some(s) = r.req("series", d) {
         for item in decode::list(s, "input series", d).unwrap_or(&[]) {
-            let Some(mut sr) = MapReader::new(item, "input series", d) else { continue };
+            let Some(mut sr) = MapReader::new(item, "input series", d) else {
+                continue;
+            };
             let sel = sr.req("series", d).and_then(|n| decode::nonempty(n, d));
             let values = sr.req("values", d).and_then(|n| decode::nonempty(n, d));
             sr.finish(d);
             if let (Some(series_sel), Some(values)) = (sel, values) {
                 check_values(&values, d);
-                series.push(InputSeries { series: series_sel, values });
+                series.push(InputSeries {
+                    series: series_sel,
+                    values,
+                });
             }
         }
     }
@@ -416,17 +537,39 @@ fn read_test(n: &Node, d: &mut Diags) -> Option<TestCase> {
     let mut expect = Vec::new();
     if let Some(e) = r.req("expect", d) {
         for item in decode::list(e, "expected alerts", d).unwrap_or(&[]) {
-            let Some(mut er) = MapReader::new(item, "expected alert", d) else { continue };
-            let labels = er.opt("labels").map(|n| decode::label_map(n, d)).unwrap_or_default();
-            let value = er.opt("value").and_then(|n| decode::number(n, d)).map(|s| s.val);
-            let severity = er.opt("severity").and_then(|n| decode::one_of(n, SEVERITIES, "severity", d));
+            let Some(mut er) = MapReader::new(item, "expected alert", d) else {
+                continue;
+            };
+            let labels = er
+                .opt("labels")
+                .map(|n| decode::label_map(n, d))
+                .unwrap_or_default();
+            let value = er
+                .opt("value")
+                .and_then(|n| decode::number(n, d))
+                .map(|s| s.val);
+            let severity = er
+                .opt("severity")
+                .and_then(|n| decode::one_of(n, SEVERITIES, "severity", d));
             let annotations = er.opt("annotations").map(|n| decode::label_map(n, d));
             er.finish(d);
-            expect.push(ExpectedAlert { labels, value, severity, annotations, pos: item.pos });
+            expect.push(ExpectedAlert {
+                labels,
+                value,
+                severity,
+                annotations,
+                pos: item.pos,
+            });
         }
     }
     r.finish(d);
-    Some(TestCase { interval, series, at: at?, expect, pos: n.pos })
+    Some(TestCase {
+        interval,
+        series,
+        at: at?,
+        expect,
+        pos: n.pos,
+    })
 }
 
 /// Checks promtool's expanding series notation: `1 2 3`, `0+10x5`, `1-1x3`, `_`, `_x3`, `stale`.
@@ -482,10 +625,22 @@ fn read_route(n: &Node, d: &mut Diags) -> Option<Route> {
     if let Some(g) = r.opt("group_by") {
         route.group_by = decode::string_list(g, d);
     }
-    route.group_wait = r.opt("group_wait").and_then(|n| decode::duration(n, d)).map(|s| s.val);
-    route.group_interval = r.opt("group_interval").and_then(|n| decode::duration(n, d)).map(|s| s.val);
-    route.repeat_interval = r.opt("repeat_interval").and_then(|n| decode::duration(n, d)).map(|s| s.val);
-    route.continue_ = r.opt("continue").and_then(|n| decode::boolean(n, d)).unwrap_or(false);
+    route.group_wait = r
+        .opt("group_wait")
+        .and_then(|n| decode::duration(n, d))
+        .map(|s| s.val);
+    route.group_interval = r
+        .opt("group_interval")
+        .and_then(|n| decode::duration(n, d))
+        .map(|s| s.val);
+    route.repeat_interval = r
+        .opt("repeat_interval")
+        .and_then(|n| decode::duration(n, d))
+        .map(|s| s.val);
+    route.continue_ = r
+        .opt("continue")
+        .and_then(|n| decode::boolean(n, d))
+        .unwrap_or(false);
     if let Some(children) = r.opt("routes") {
         for c in decode::list(children, "routes", d).unwrap_or(&[]) {
             if let Some(c) = read_route(c, d) {
@@ -498,13 +653,18 @@ fn read_route(n: &Node, d: &mut Diags) -> Option<Route> {
 }
 
 fn file_field(r: &mut MapReader, key: &'static str, d: &mut Diags) -> Option<String> {
-    r.req(key, d).and_then(|n| decode::nonempty(n, d)).map(|s| s.val)
+    r.req(key, d)
+        .and_then(|n| decode::nonempty(n, d))
+        .map(|s| s.val)
 }
 
 fn read_receiver(n: &Node, d: &mut Diags) -> Option<Receiver> {
     let mut r = MapReader::new(n, "receiver", d)?;
     let name = r.req("name", d).and_then(|n| decode::nonempty(n, d));
-    let send_resolved = r.opt("send_resolved").and_then(|n| decode::boolean(n, d)).unwrap_or(true);
+    let send_resolved = r
+        .opt("send_resolved")
+        .and_then(|n| decode::boolean(n, d))
+        .unwrap_or(true);
     let mut integrations = Vec::new();
     let kinds: [(&'static str, &'static str); 5] = [
         ("email", "email integration"),
@@ -516,16 +676,20 @@ fn read_receiver(n: &Node, d: &mut Diags) -> Option<Receiver> {
     for (kind, what) in kinds {
         let Some(list) = r.opt(kind) else { continue };
         for item in decode::list(list, what, d).unwrap_or(&[]) {
-            let Some(mut ir) = MapReader::new(item, what, d) else { continue };
+            let Some(mut ir) = MapReader::new(item, what, d) else {
+                continue;
+            };
             let integ = match kind {
                 "email" => file_field(&mut ir, "to", d).map(|to| Integration::Email { to }),
                 "slack" => {
                     let channel = file_field(&mut ir, "channel", d);
                     let api_url_file = file_field(&mut ir, "api_url_file", d);
-                    channel.zip(api_url_file).map(|(channel, api_url_file)| Integration::Slack {
-                        channel,
-                        api_url_file,
-                    })
+                    channel
+                        .zip(api_url_file)
+                        .map(|(channel, api_url_file)| Integration::Slack {
+                            channel,
+                            api_url_file,
+                        })
                 }
                 "pagerduty" => file_field(&mut ir, "routing_key_file", d)
                     .map(|routing_key_file| Integration::PagerDuty { routing_key_file }),
@@ -538,9 +702,15 @@ fn read_receiver(n: &Node, d: &mut Diags) -> Option<Receiver> {
                     url.map(|url| {
                         check_url_has_no_secret(&url, d);
                         if kind == "sms" {
-                            Integration::Sms { url, credentials_file }
+                            Integration::Sms {
+                                url,
+                                credentials_file,
+                            }
                         } else {
-                            Integration::Webhook { url, credentials_file }
+                            Integration::Webhook {
+                                url,
+                                credentials_file,
+                            }
                         }
                     })
                 }
@@ -550,21 +720,43 @@ fn read_receiver(n: &Node, d: &mut Diags) -> Option<Receiver> {
         }
     }
     r.finish(d);
-    Some(Receiver { name: name?, integrations, send_resolved })
+    Some(Receiver {
+        name: name?,
+        integrations,
+        send_resolved,
+    })
 }
 
 fn read_routing(n: &Node, d: &mut Diags) -> Option<Routing> {
     let mut r = MapReader::new(n, "routing", d)?;
-    let resolve_timeout = r.opt("resolve_timeout").and_then(|n| decode::duration(n, d)).map(|s| s.val);
+    let resolve_timeout = r
+        .opt("resolve_timeout")
+        .and_then(|n| decode::duration(n, d))
+        .map(|s| s.val);
     let smtp = r.opt("smtp").and_then(|n| {
         let mut sr = MapReader::new(n, "smtp settings", d)?;
         let smarthost = file_field(&mut sr, "smarthost", d);
         let from = file_field(&mut sr, "from", d);
-        let auth_username = sr.opt("auth_username").and_then(|n| decode::nonempty(n, d)).map(|s| s.val);
-        let auth_password_file = sr.opt("auth_password_file").and_then(|n| decode::nonempty(n, d)).map(|s| s.val);
-        let require_tls = sr.opt("require_tls").and_then(|n| decode::boolean(n, d)).unwrap_or(true);
+        let auth_username = sr
+            .opt("auth_username")
+            .and_then(|n| decode::nonempty(n, d))
+            .map(|s| s.val);
+        let auth_password_file = sr
+            .opt("auth_password_file")
+            .and_then(|n| decode::nonempty(n, d))
+            .map(|s| s.val);
+        let require_tls = sr
+            .opt("require_tls")
+            .and_then(|n| decode::boolean(n, d))
+            .unwrap_or(true);
         sr.finish(d);
-        Some(Smtp { smarthost: smarthost?, from: from?, auth_username, auth_password_file, require_tls })
+        Some(Smtp {
+            smarthost: smarthost?,
+            from: from?,
+            auth_username,
+            auth_password_file,
+            require_tls,
+        })
     });
     let mut receivers = Vec::new();
     if let Some(list) = r.req("receivers", d) {
@@ -578,19 +770,35 @@ fn read_routing(n: &Node, d: &mut Diags) -> Option<Routing> {
     let mut inhibit = Vec::new();
     if let Some(list) = r.opt("inhibit") {
         for item in decode::list(list, "inhibition rules", d).unwrap_or(&[]) {
-            let Some(mut ir) = MapReader::new(item, "inhibition rule", d) else { continue };
-            let source = ir.req("source", d).map(|n| read_matchers(n, d)).unwrap_or_default();
-            let target = ir.req("target", d).map(|n| read_matchers(n, d)).unwrap_or_default();
-            let equal = ir.opt("equal").map(|n| decode::string_list(n, d)).unwrap_or_default();
+            let Some(mut ir) = MapReader::new(item, "inhibition rule", d) else {
+                continue;
+            };
+            let source = ir
+                .req("source", d)
+                .map(|n| read_matchers(n, d))
+                .unwrap_or_default();
+            let target = ir
+                .req("target", d)
+                .map(|n| read_matchers(n, d))
+                .unwrap_or_default();
+            let equal = ir
+                .opt("equal")
+                .map(|n| decode::string_list(n, d))
+                .unwrap_or_default();
             ir.finish(d);
-            inhibit.push(Inhibit { source, target, equal });
+            inhibit.push(Inhibit {
+                source,
+                target,
+                equal,
+            });
         }
     }
     r.finish(d);
-    Some(Routing { resolve_timeout, smtp, receivers, route: route?, inhibit })
-}
-
-/// Position of a node for messages about the whole section.
-pub fn section_pos(n: &Node) -> Pos {
-    n.pos
+    Some(Routing {
+        resolve_timeout,
+        smtp,
+        receivers,
+        route: route?,
+        inhibit,
+    })
 }

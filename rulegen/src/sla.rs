@@ -105,7 +105,9 @@ fn opt_string(r: &mut MapReader, key: &'static str, d: &mut Diags) -> Option<Str
 fn read_tls(n: &Node, d: &mut Diags) -> Option<Tls> {
     let mut r = MapReader::new(n, "tls settings", d)?;
     let tls = Tls {
-        insecure_skip_verify: r.opt("insecure_skip_verify").and_then(|n| decode::boolean(n, d)),
+        insecure_skip_verify: r
+            .opt("insecure_skip_verify")
+            .and_then(|n| decode::boolean(n, d)),
         ca_file: opt_string(&mut r, "ca_file", d),
         cert_file: opt_string(&mut r, "cert_file", d),
         key_file: opt_string(&mut r, "key_file", d),
@@ -118,11 +120,18 @@ fn read_http(n: &Node, d: &mut Diags) -> Option<HttpModule> {
     let mut r = MapReader::new(n, "http probe settings", d)?;
     let mut m = HttpModule {
         method: r.opt("method").and_then(|n| {
-            decode::one_of(n, &["GET", "HEAD", "POST", "PUT", "OPTIONS"], "HTTP method", d)
-                .map(|s| s.val)
+            decode::one_of(
+                n,
+                &["GET", "HEAD", "POST", "PUT", "OPTIONS"],
+                "HTTP method",
+                d,
+            )
+            .map(|s| s.val)
         }),
         body: opt_string(&mut r, "body", d),
-        follow_redirects: r.opt("follow_redirects").and_then(|n| decode::boolean(n, d)),
+        follow_redirects: r
+            .opt("follow_redirects")
+            .and_then(|n| decode::boolean(n, d)),
         ..HttpModule::default()
     };
     if let Some(h) = r.opt("headers") {
@@ -135,7 +144,11 @@ fn read_http(n: &Node, d: &mut Diags) -> Option<HttpModule> {
                 }
             }
             Val::Null => {}
-            other => d.error(h.pos, 1, format!("expected a mapping of headers, found {}", other.type_name())),
+            other => d.error(
+                h.pos,
+                1,
+                format!("expected a mapping of headers, found {}", other.type_name()),
+            ),
         }
     }
     if let Some(v) = r.opt("valid_status_codes") {
@@ -150,11 +163,20 @@ fn read_http(n: &Node, d: &mut Diags) -> Option<HttpModule> {
         }
     }
     for (key, dest) in [
-        ("fail_if_body_matches_regexp", &mut m.fail_if_body_matches_regexp),
-        ("fail_if_body_not_matches_regexp", &mut m.fail_if_body_not_matches_regexp),
+        (
+            "fail_if_body_matches_regexp",
+            &mut m.fail_if_body_matches_regexp,
+        ),
+        (
+            "fail_if_body_not_matches_regexp",
+            &mut m.fail_if_body_not_matches_regexp,
+        ),
     ] {
         if let Some(v) = r.opt(key) {
-            *dest = decode::string_list(v, d).into_iter().map(|s| s.val).collect();
+            *dest = decode::string_list(v, d)
+                .into_iter()
+                .map(|s| s.val)
+                .collect();
         }
     }
     m.tls = r.opt("tls").and_then(|n| read_tls(n, d));
@@ -186,13 +208,21 @@ fn read_module(name: Sp<String>, n: &Node, d: &mut Diags) -> Option<Module> {
         }
         _ => {
             if let Some(h) = http {
-                d.error(h.pos, 1, format!("`http` settings on a {} prober", prober.val));
+                d.error(
+                    h.pos,
+                    1,
+                    format!("`http` settings on a {} prober", prober.val),
+                );
             }
         }
     }
     if let Some(t) = tcp {
         if prober.val != "tcp" {
-            d.error(t.pos, 1, format!("`tcp` settings on a {} prober", prober.val));
+            d.error(
+                t.pos,
+                1,
+                format!("`tcp` settings on a {} prober", prober.val),
+            );
         } else if let Some(mut tr) = MapReader::new(t, "tcp probe settings", d) {
             m.tcp_send = opt_string(&mut tr, "send", d);
             m.tcp_expect = opt_string(&mut tr, "expect", d);
@@ -201,11 +231,18 @@ fn read_module(name: Sp<String>, n: &Node, d: &mut Diags) -> Option<Module> {
     }
     if let Some(h) = health {
         if prober.val != "health" {
-            d.error(h.pos, 1, format!("`health` settings on a {} prober", prober.val));
+            d.error(
+                h.pos,
+                1,
+                format!("`health` settings on a {} prober", prober.val),
+            );
         } else if let Some(mut hr) = MapReader::new(h, "health probe settings", d) {
-            m.health_checks = hr
-                .opt("checks")
-                .map(|n| decode::string_list(n, d).into_iter().map(|s| s.val).collect());
+            m.health_checks = hr.opt("checks").map(|n| {
+                decode::string_list(n, d)
+                    .into_iter()
+                    .map(|s| s.val)
+                    .collect()
+            });
             hr.finish(d);
         }
     }
@@ -259,12 +296,20 @@ fn read_target(n: &Node, d: &mut Diags) -> Option<Target> {
     r.finish(d);
     if let (Some(i), Some(t)) = (&interval, &timeout) {
         if t.val > i.val {
-            d.error(t.pos, 1, format!("timeout {} is longer than the interval {}", t.val, i.val));
+            d.error(
+                t.pos,
+                1,
+                format!("timeout {} is longer than the interval {}", t.val, i.val),
+            );
         }
     }
     if let Some(i) = &interval {
         if i.val < Dur(1000) {
-            d.error(i.pos, 1, format!("probe interval {} is below the 1s minimum", i.val));
+            d.error(
+                i.pos,
+                1,
+                format!("probe interval {} is below the 1s minimum", i.val),
+            );
         }
     }
     Some(Target {
@@ -284,8 +329,14 @@ pub fn read(n: &Node, d: &mut Diags) -> Option<Sla> {
     let mut sla = Sla::default();
     if let Some(def) = r.opt("defaults") {
         if let Some(mut dr) = MapReader::new(def, "sla defaults", d) {
-            sla.interval = dr.opt("interval").and_then(|n| decode::duration(n, d)).map(|s| s.val);
-            sla.timeout = dr.opt("timeout").and_then(|n| decode::duration(n, d)).map(|s| s.val);
+            sla.interval = dr
+                .opt("interval")
+                .and_then(|n| decode::duration(n, d))
+                .map(|s| s.val);
+            sla.timeout = dr
+                .opt("timeout")
+                .and_then(|n| decode::duration(n, d))
+                .map(|s| s.val);
             dr.finish(d);
         }
     }
@@ -298,7 +349,14 @@ pub fn read(n: &Node, d: &mut Diags) -> Option<Sla> {
                 }
             }
         } else if !matches!(mods.val, Val::Null) {
-            d.error(mods.pos, 1, format!("expected a mapping of module names, found {}", mods.val.type_name()));
+            d.error(
+                mods.pos,
+                1,
+                format!(
+                    "expected a mapping of module names, found {}",
+                    mods.val.type_name()
+                ),
+            );
         }
     }
     if let Some(ts) = r.req("targets", d) {
@@ -314,12 +372,19 @@ pub fn read(n: &Node, d: &mut Diags) -> Option<Sla> {
 }
 
 fn check(sla: &Sla, d: &mut Diags) {
-    let modules: BTreeMap<&str, &Module> =
-        sla.modules.iter().map(|m| (m.name.val.as_str(), m)).collect();
+    let modules: BTreeMap<&str, &Module> = sla
+        .modules
+        .iter()
+        .map(|m| (m.name.val.as_str(), m))
+        .collect();
     let mut names = BTreeSet::new();
     for t in &sla.targets {
         if !names.insert(t.name.val.as_str()) {
-            d.error(t.name.pos, t.name.val.len(), format!("duplicate probe target `{}`", t.name.val));
+            d.error(
+                t.name.pos,
+                t.name.val.len(),
+                format!("duplicate probe target `{}`", t.name.val),
+            );
         }
         match modules.get(t.module.val.as_str()) {
             None => {
@@ -332,7 +397,8 @@ fn check(sla: &Sla, d: &mut Diags) {
                 d.push(diag);
             }
             Some(m) => {
-                let is_url = t.target.val.starts_with("http://") || t.target.val.starts_with("https://");
+                let is_url =
+                    t.target.val.starts_with("http://") || t.target.val.starts_with("https://");
                 if m.prober == "tcp" && (is_url || !t.target.val.contains(':')) {
                     d.error(
                         t.target.pos,
@@ -343,15 +409,28 @@ fn check(sla: &Sla, d: &mut Diags) {
                     d.error(
                         t.target.pos,
                         t.target.val.chars().count(),
-                        format!("{} target `{}` must be an http:// or https:// URL", m.prober, t.target.val),
+                        format!(
+                            "{} target `{}` must be an http:// or https:// URL",
+                            m.prober, t.target.val
+                        ),
                     );
                 }
             }
         }
         let interval = t.interval.or(sla.interval).unwrap_or(Dur(15_000));
-        let timeout = t.timeout.or(sla.timeout).unwrap_or(Dur(5_000).min(interval));
+        let timeout = t
+            .timeout
+            .or(sla.timeout)
+            .unwrap_or(Dur(5_000).min(interval));
         if timeout > interval && t.timeout.is_some() {
-            d.error(t.name.pos, 1, format!("target `{}`: timeout {timeout} is longer than its interval {interval}", t.name.val));
+            d.error(
+                t.name.pos,
+                1,
+                format!(
+                    "target `{}`: timeout {timeout} is longer than its interval {interval}",
+                    t.name.val
+                ),
+            );
         }
     }
 }

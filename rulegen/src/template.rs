@@ -56,8 +56,12 @@ fn value(scope: &Scope, action: &str) -> Result<f64, String> {
 }
 
 fn eval(action: &str, scope: &Scope) -> Result<String, String> {
-    let lookup = |map: &BTreeMap<String, String>, key: &str| map.get(key).cloned().unwrap_or_default();
-    if let Some(k) = action.strip_prefix("$labels.").or_else(|| action.strip_prefix(".Labels.")) {
+    let lookup =
+        |map: &BTreeMap<String, String>, key: &str| map.get(key).cloned().unwrap_or_default();
+    if let Some(k) = action
+        .strip_prefix("$labels.")
+        .or_else(|| action.strip_prefix(".Labels."))
+    {
         if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Ok(lookup(scope.labels, k));
         }
@@ -97,7 +101,11 @@ pub fn go_value(v: f64) -> String {
         return "NaN".into();
     }
     if v.is_infinite() {
-        return if v > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if v > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     if v == 0.0 {
         return "0".into();
@@ -131,7 +139,12 @@ pub fn go_g(v: f64, prec: usize) -> String {
         }
     };
     if exp < -4 || exp >= prec as i32 {
-        format!("{}e{}{:02}", strip(mant), if exp < 0 { '-' } else { '+' }, exp.abs())
+        format!(
+            "{}e{}{:02}",
+            strip(mant),
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        )
     } else {
         let decimals = (prec as i32 - 1 - exp).max(0) as usize;
         strip(&format!("{:.*}", decimals, v))
@@ -172,8 +185,19 @@ mod tests {
     fn renders_labels_and_values() {
         let labels = BTreeMap::from([("instance".to_string(), "a:1".to_string())]);
         let ext = BTreeMap::new();
-        let s = Scope { labels: &labels, external: &ext, value: Some(0.0512) };
-        assert_eq!(render("{{ $labels.instance }} at {{ $value | humanizePercentage }}", &s).unwrap(), "a:1 at 5.12%");
+        let s = Scope {
+            labels: &labels,
+            external: &ext,
+            value: Some(0.0512),
+        };
+        assert_eq!(
+            render(
+                "{{ $labels.instance }} at {{ $value | humanizePercentage }}",
+                &s
+            )
+            .unwrap(),
+            "a:1 at 5.12%"
+        );
         assert_eq!(render("{{ printf \"%.2f\" $value }}", &s).unwrap(), "0.05");
         assert_eq!(render("v={{ $value }}", &s).unwrap(), "v=0.0512");
         assert!(render("{{ $value | humanizeDuration }}", &s).is_err());

@@ -44,7 +44,12 @@ pub fn run(promtool: &Path, files: &[OutFile]) -> Result<RunResult, String> {
     let tests: Vec<PathBuf> = files
         .iter()
         .filter(|f| f.path.starts_with("prometheus/tests"))
-        .map(|f| f.path.strip_prefix("prometheus").unwrap_or(&f.path).to_path_buf())
+        .map(|f| {
+            f.path
+                .strip_prefix("prometheus")
+                .unwrap_or(&f.path)
+                .to_path_buf()
+        })
         .collect();
     if tests.is_empty() {
         return Err("the spec has no unit tests".into());
@@ -55,9 +60,18 @@ pub fn run(promtool: &Path, files: &[OutFile]) -> Result<RunResult, String> {
         .args(&tests)
         .current_dir(scratch.0.join("prometheus"))
         .output()
-        .map_err(|e| format!("cannot run {}: {e} (install the `prometheus` package or pass --promtool)", promtool.display()))?;
+        .map_err(|e| {
+            format!(
+                "cannot run {}: {e} (install the `prometheus` package or pass --promtool)",
+                promtool.display()
+            )
+        })?;
     Ok(RunResult {
         success: out.status.success(),
-        output: format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     })
 }

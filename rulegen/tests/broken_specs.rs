@@ -69,7 +69,11 @@ fn base_spec_is_valid() {
     let s = scratch_with("base", &[("spec.yaml", BASE)]);
     let c = rulegen::compile(&s.0.join("spec.yaml"));
     assert!(c.ok(), "{}", c.diags.render(&c.sources));
-    assert_eq!(c.files.len(), 3, "prometheus.yml, one rule file, one test file");
+    assert_eq!(
+        c.files.len(),
+        3,
+        "prometheus.yml, one rule file, one test file"
+    );
 }
 
 #[test]
@@ -245,17 +249,29 @@ fn broken_spec_table() {
     for (name, spec, expected) in &cases {
         let got = diagnose(spec);
         if got != *expected {
-            failures.push(format!("case `{name}`:\n  expected: {expected:#?}\n  got:      {got:#?}"));
+            failures.push(format!(
+                "case `{name}`:\n  expected: {expected:#?}\n  got:      {got:#?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn all_problems_are_reported_at_once() {
     let spec = edit("        summary: s", "        sumary: s")
         .replacen("severity: warning", "severity: warn", 1)
-        .replacen("expr: dwcp_amst_streams_active > 100", "expr: dwcp_amst_stream_active > 100", 1)
+        .replacen(
+            "expr: dwcp_amst_streams_active > 100",
+            "expr: dwcp_amst_stream_active > 100",
+            1,
+        )
         .replacen("exposes: [dwcp-exporter]", "exposes: [dwcp-exportr]", 1);
     let got = diagnose(&spec);
     assert_eq!(
@@ -271,7 +287,13 @@ fn all_problems_are_reported_at_once() {
 
 #[test]
 fn rendering_is_rustc_style() {
-    let s = scratch_with("render", &[("spec.yaml", &edit("        summary: s", "        sumary: s"))]);
+    let s = scratch_with(
+        "render",
+        &[(
+            "spec.yaml",
+            &edit("        summary: s", "        sumary: s"),
+        )],
+    );
     let path = s.0.join("spec.yaml");
     let c = rulegen::compile(&path);
     let text = c.diags.render(&c.sources);

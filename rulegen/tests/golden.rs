@@ -25,7 +25,11 @@ fn full_spec_matches_golden_files() {
     }
     let problems = rulegen::output::diff(&out, &c.files);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    let names: Vec<String> = c.files.iter().map(|f| f.path.display().to_string()).collect();
+    let names: Vec<String> = c
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
     assert_eq!(
         names,
         [
@@ -47,7 +51,12 @@ fn jsonnet_spec_produces_the_same_files() {
     assert_eq!(y.files.len(), j.files.len());
     for (a, b) in y.files.iter().zip(&j.files) {
         assert_eq!(a.path, b.path);
-        assert_eq!(without_header(&a.text), without_header(&b.text), "{}", a.path.display());
+        assert_eq!(
+            without_header(&a.text),
+            without_header(&b.text),
+            "{}",
+            a.path.display()
+        );
     }
 }
 
@@ -55,10 +64,18 @@ fn jsonnet_spec_produces_the_same_files() {
 fn jsonnet_errors_point_into_the_manifested_json() {
     let s = common::scratch_with(
         "jsonnet",
-        &[("bad.jsonnet", "{ version: 1, scrape_jobs: [{ name: 'x', targets: ['127.0.0.1:1'], exposez: [] }] }\n")],
+        &[(
+            "bad.jsonnet",
+            "{ version: 1, scrape_jobs: [{ name: 'x', targets: ['127.0.0.1:1'], exposez: [] }] }\n",
+        )],
     );
     let c = rulegen::compile(&s.0.join("bad.jsonnet"));
-    let heads: Vec<String> = c.diags.list.iter().map(|d| d.headline(&c.sources)).collect();
+    let heads: Vec<String> = c
+        .diags
+        .list
+        .iter()
+        .map(|d| d.headline(&c.sources))
+        .collect();
     assert_eq!(
         heads,
         [format!(
@@ -69,5 +86,9 @@ fn jsonnet_errors_point_into_the_manifested_json() {
     let s = common::scratch_with("jsonnet2", &[("syntax.jsonnet", "{ version: 1, \n")]);
     let c = rulegen::compile(&s.0.join("syntax.jsonnet"));
     assert_eq!(c.diags.error_count(), 1);
-    assert!(c.diags.list[0].message.contains("syntax.jsonnet"), "{}", c.diags.list[0].message);
+    assert!(
+        c.diags.list[0].message.contains("syntax.jsonnet"),
+        "{}",
+        c.diags.list[0].message
+    );
 }

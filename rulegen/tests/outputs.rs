@@ -11,25 +11,42 @@ fn committed_configs_match_the_shipped_spec() {
     let c = rulegen::compile(&shipped_spec());
     assert!(c.ok(), "{}", c.diags.render(&c.sources));
     let problems = rulegen::output::diff(&repo().join("configs"), &c.files);
-    assert!(problems.is_empty(), "run `rulegen build`:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "run `rulegen build`:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn shipped_spec_covers_the_design() {
     let c = rulegen::compile(&shipped_spec());
     assert!(c.ok(), "{}", c.diags.render(&c.sources));
-    let alerts: Vec<&rulegen::model::Alert> = c.spec.alerts.iter().flat_map(|g| g.rules.iter()).collect();
-    let dwcp = alerts.iter().filter(|a| a.name.val.starts_with("Dwcp") && a.name.val != "DwcpExporterDown").count();
+    let alerts: Vec<&rulegen::model::Alert> =
+        c.spec.alerts.iter().flat_map(|g| g.rules.iter()).collect();
+    let dwcp = alerts
+        .iter()
+        .filter(|a| a.name.val.starts_with("Dwcp") && a.name.val != "DwcpExporterDown")
+        .count();
     let records: usize = c.spec.recording.iter().map(|g| g.rules.len()).sum();
     assert!(dwcp >= 17, "{dwcp} DWCP alerts");
     assert!(records >= 25, "{records} recording rules");
     for sev in ["critical", "warning", "info"] {
-        assert!(alerts.iter().any(|a| a.name.val.starts_with("Dwcp") && a.severity.val == sev), "no DWCP {sev} alert");
+        assert!(
+            alerts
+                .iter()
+                .any(|a| a.name.val.starts_with("Dwcp") && a.severity.val == sev),
+            "no DWCP {sev} alert"
+        );
     }
     // one `up == 0` alert per scrape job
     for job in &c.spec.jobs {
         let want = format!("up{{job=\"{}\"}} == 0", job.name.val);
-        assert!(alerts.iter().any(|a| a.expr.text == want), "no service-down alert for job {}", job.name.val);
+        assert!(
+            alerts.iter().any(|a| a.expr.text == want),
+            "no service-down alert for job {}",
+            job.name.val
+        );
     }
     assert!(alerts.iter().all(|a| !a.tests.is_empty()));
 }
@@ -41,7 +58,12 @@ fn output_is_deterministic() {
     assert_eq!(a.files, b.files);
     let (d1, d2) = (Scratch::new("det1").unwrap(), Scratch::new("det2").unwrap());
     for d in [&d1, &d2] {
-        let (ok, out) = run(rulegen().arg("--spec").arg(shipped_spec()).arg("--out").arg(&d.0).arg("build"));
+        let (ok, out) = run(rulegen()
+            .arg("--spec")
+            .arg(shipped_spec())
+            .arg("--out")
+            .arg(&d.0)
+            .arg("build"));
         assert!(ok, "{out}");
     }
     let (s1, s2) = (snapshot(&d1.0), snapshot(&d2.0));
@@ -55,7 +77,11 @@ fn build_check_detects_hand_edits_and_stale_files() {
     let spec = shipped_spec();
     let build = |check: bool| {
         let mut cmd = rulegen();
-        cmd.arg("--spec").arg(&spec).arg("--out").arg(&out.0).arg("build");
+        cmd.arg("--spec")
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out.0)
+            .arg("build");
         if check {
             cmd.arg("--check");
         }
@@ -76,13 +102,19 @@ fn build_check_detects_hand_edits_and_stale_files() {
     let (ok, msg) = build(true);
     assert!(!ok);
     assert!(
-        msg.contains(&format!("{}:3: differs from what the spec produces", am.display())),
+        msg.contains(&format!(
+            "{}:3: differs from what the spec produces",
+            am.display()
+        )),
         "{msg}"
     );
     // a stale rule file left behind
     std::fs::write(out.0.join("prometheus/rules/old.yml"), "groups: []\n").unwrap();
     let (_, msg) = build(true);
-    assert!(msg.contains("prometheus/rules/old.yml: not produced by the spec"), "{msg}");
+    assert!(
+        msg.contains("prometheus/rules/old.yml: not produced by the spec"),
+        "{msg}"
+    );
     // build repairs both
     assert!(build(false).0);
     assert!(!out.0.join("prometheus/rules/old.yml").exists());
@@ -110,15 +142,27 @@ fn nothing_is_written_on_error() {
     let spec = s.0.join("monitoring.yaml");
     let text = std::fs::read_to_string(&spec).unwrap();
     assert!(text.contains("criticality: critical"));
-    std::fs::write(&spec, text.replacen("criticality: critical", "criticality: critcal", 1)).unwrap();
+    std::fs::write(
+        &spec,
+        text.replacen("criticality: critical", "criticality: critcal", 1),
+    )
+    .unwrap();
     // an existing output must stay byte-identical, and no other file may appear
     let out = s.0.join("out");
     std::fs::create_dir_all(out.join("prometheus")).unwrap();
     std::fs::write(out.join("prometheus/prometheus.yml"), "old\n").unwrap();
     let before = snapshot(&out);
-    let (ok, msg) = run(rulegen().arg("--spec").arg(&spec).arg("--out").arg(&out).arg("build"));
+    let (ok, msg) = run(rulegen()
+        .arg("--spec")
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .arg("build"));
     assert!(!ok);
-    assert!(msg.contains("error: unknown criticality `critcal`"), "{msg}");
+    assert!(
+        msg.contains("error: unknown criticality `critcal`"),
+        "{msg}"
+    );
     assert_eq!(snapshot(&out), before, "files changed despite errors");
 }
 
@@ -131,19 +175,44 @@ fn write_failure_leaves_no_partial_output() {
     let err = rulegen::output::write_all(&s.0, &c.files).unwrap_err();
     assert!(err.contains("cannot write"), "{err}");
     let left: Vec<_> = snapshot(&s.0).into_iter().map(|(p, _)| p).collect();
-    assert_eq!(left, vec![std::path::PathBuf::from("alertmanager")], "partial output left behind");
+    assert_eq!(
+        left,
+        vec![std::path::PathBuf::from("alertmanager")],
+        "partial output left behind"
+    );
 }
 
 #[test]
 fn explain_shows_rule_origin_and_route() {
-    let (ok, out) = run(rulegen().arg("--spec").arg(shipped_spec()).arg("explain").arg("DwcpHighStreamErrorRate"));
+    let (ok, out) = run(rulegen()
+        .arg("--spec")
+        .arg(shipped_spec())
+        .arg("explain")
+        .arg("DwcpHighStreamErrorRate"));
     assert!(ok, "{out}");
-    assert!(out.contains("alert DwcpHighStreamErrorRate (severity critical) from "), "{out}");
+    assert!(
+        out.contains("alert DwcpHighStreamErrorRate (severity critical) from "),
+        "{out}"
+    );
     assert!(out.contains("spec/dwcp-alerts.yaml:9:9, group `dwcp-critical`, file prometheus/rules/dwcp-critical.yml"), "{out}");
-    assert!(out.contains("expr: job:dwcp_amst_stream_error_ratio:rate5m > 0.05"), "{out}");
+    assert!(
+        out.contains("expr: job:dwcp_amst_stream_error_ratio:rate5m > 0.05"),
+        "{out}"
+    );
     assert!(out.contains("routed to: oncall-critical"), "{out}");
-    assert!(out.contains("(severity warning)") && out.contains("routed to: team-warning"), "{out}");
-    let (ok, out) = run(rulegen().arg("--spec").arg(shipped_spec()).arg("explain").arg("DwcpHighStreamErrorRat"));
+    assert!(
+        out.contains("(severity warning)") && out.contains("routed to: team-warning"),
+        "{out}"
+    );
+    let (ok, out) = run(rulegen()
+        .arg("--spec")
+        .arg(shipped_spec())
+        .arg("explain")
+        .arg("DwcpHighStreamErrorRat"));
     assert!(!ok);
-    assert!(out.contains("no alert named `DwcpHighStreamErrorRat`") && out.contains("did you mean `DwcpHighStreamErrorRate`?"), "{out}");
+    assert!(
+        out.contains("no alert named `DwcpHighStreamErrorRat`")
+            && out.contains("did you mean `DwcpHighStreamErrorRate`?"),
+        "{out}"
+    );
 }

@@ -29,7 +29,10 @@ fn route(r: &Route, root: bool) -> Y {
         m.put("matchers", Y::strs(ms));
     }
     if !r.group_by.is_empty() {
-        m.put("group_by", Y::strs(r.group_by.iter().map(|g| g.val.clone())));
+        m.put(
+            "group_by",
+            Y::strs(r.group_by.iter().map(|g| g.val.clone())),
+        );
     }
     if let Some(d) = r.group_wait {
         m.put("group_wait", Y::s(d.to_string()));
@@ -44,7 +47,10 @@ fn route(r: &Route, root: bool) -> Y {
         m.put("continue", Y::Bool(true));
     }
     if !r.routes.is_empty() {
-        m.put("routes", Y::Seq(r.routes.iter().map(|c| route(c, false)).collect()));
+        m.put(
+            "routes",
+            Y::Seq(r.routes.iter().map(|c| route(c, false)).collect()),
+        );
     }
     m
 }
@@ -58,30 +64,60 @@ fn receiver(r: &Receiver) -> Y {
     let mut hooks = Vec::new();
     for i in &r.integrations {
         match i {
-            Integration::Email { to } => email.push(Y::map().with("to", Y::s(to)).with("send_resolved", sr.clone())),
-            Integration::Slack { channel, api_url_file } => slack.push(
+            Integration::Email { to } => email.push(
+                Y::map()
+                    .with("to", Y::s(to))
+                    .with("send_resolved", sr.clone()),
+            ),
+            Integration::Slack {
+                channel,
+                api_url_file,
+            } => slack.push(
                 Y::map()
                     .with("api_url_file", Y::s(api_url_file))
                     .with("channel", Y::s(channel))
                     .with("send_resolved", sr.clone())
-                    .with("title", Y::s("[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}"))
-                    .with("text", Y::s("{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}")),
+                    .with(
+                        "title",
+                        Y::s("[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}"),
+                    )
+                    .with(
+                        "text",
+                        Y::s("{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}"),
+                    ),
             ),
             Integration::PagerDuty { routing_key_file } => pd.push(
                 Y::map()
                     .with("routing_key_file", Y::s(routing_key_file))
                     .with("send_resolved", sr.clone()),
             ),
-            Integration::Webhook { url, credentials_file } | Integration::Sms { url, credentials_file } => {
-                let mut h = Y::map().with("url", Y::s(&url.val)).with("send_resolved", sr.clone());
+            Integration::Webhook {
+                url,
+                credentials_file,
+            }
+            | Integration::Sms {
+                url,
+                credentials_file,
+            } => {
+                let mut h = Y::map()
+                    .with("url", Y::s(&url.val))
+                    .with("send_resolved", sr.clone());
                 if let Some(f) = credentials_file {
-                    h.put("http_config", Y::map().with("authorization", Y::map().with("credentials_file", Y::s(f))));
+                    h.put(
+                        "http_config",
+                        Y::map().with("authorization", Y::map().with("credentials_file", Y::s(f))),
+                    );
                 }
                 hooks.push(h);
             }
         }
     }
-    for (k, v) in [("email_configs", email), ("slack_configs", slack), ("pagerduty_configs", pd), ("webhook_configs", hooks)] {
+    for (k, v) in [
+        ("email_configs", email),
+        ("slack_configs", slack),
+        ("pagerduty_configs", pd),
+        ("webhook_configs", hooks),
+    ] {
         if !v.is_empty() {
             m.put(k, Y::Seq(v));
         }
@@ -106,7 +142,9 @@ pub fn config(r: &Routing) -> Y {
         }
         global.put("smtp_require_tls", Y::Bool(s.require_tls));
     }
-    let mut doc = Y::map().with("global", global).with("route", route(&r.route, true));
+    let mut doc = Y::map()
+        .with("global", global)
+        .with("route", route(&r.route, true));
     if !r.inhibit.is_empty() {
         doc.put(
             "inhibit_rules",
@@ -115,8 +153,14 @@ pub fn config(r: &Routing) -> Y {
                     .iter()
                     .map(|i| {
                         let mut m = Y::map()
-                            .with("source_matchers", Y::strs(matchers(&i.source, &BTreeMap::new())))
-                            .with("target_matchers", Y::strs(matchers(&i.target, &BTreeMap::new())));
+                            .with(
+                                "source_matchers",
+                                Y::strs(matchers(&i.source, &BTreeMap::new())),
+                            )
+                            .with(
+                                "target_matchers",
+                                Y::strs(matchers(&i.target, &BTreeMap::new())),
+                            );
                         if !i.equal.is_empty() {
                             m.put("equal", Y::strs(i.equal.iter().map(|e| e.val.clone())));
                         }
@@ -126,7 +170,10 @@ pub fn config(r: &Routing) -> Y {
             ),
         );
     }
-    doc.put("receivers", Y::Seq(r.receivers.iter().map(receiver).collect()));
+    doc.put(
+        "receivers",
+        Y::Seq(r.receivers.iter().map(receiver).collect()),
+    );
     doc
 }
 
@@ -134,17 +181,29 @@ pub fn config(r: &Routing) -> Y {
 /// `amtool config routes test` prints).
 pub fn receivers_for(r: &Routing, labels: &BTreeMap<String, String>) -> Vec<String> {
     fn matches(route: &Route, labels: &BTreeMap<String, String>) -> bool {
-        route.matchers.iter().all(|(k, v)| labels.get(k).map(String::as_str).unwrap_or("") == v.val)
+        route
+            .matchers
+            .iter()
+            .all(|(k, v)| labels.get(k).map(String::as_str).unwrap_or("") == v.val)
             && route.matchers_re.iter().all(|(k, v)| {
                 let have = labels.get(k).map(String::as_str).unwrap_or("");
                 v.val.split('|').any(|alt| alt == have)
             })
     }
-    fn walk(route: &Route, labels: &BTreeMap<String, String>, parent: &str, out: &mut Vec<String>) -> bool {
+    fn walk(
+        route: &Route,
+        labels: &BTreeMap<String, String>,
+        parent: &str,
+        out: &mut Vec<String>,
+    ) -> bool {
         if !matches(route, labels) {
             return false;
         }
-        let me = route.receiver.as_ref().map(|r| r.val.as_str()).unwrap_or(parent);
+        let me = route
+            .receiver
+            .as_ref()
+            .map(|r| r.val.as_str())
+            .unwrap_or(parent);
         let mut any = false;
         for c in &route.routes {
             if walk(c, labels, me, out) {

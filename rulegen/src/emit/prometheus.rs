@@ -17,16 +17,29 @@ fn labels(map: &std::collections::BTreeMap<String, crate::decode::Sp<String>>) -
 /// The Prometheus configuration document.
 pub fn config(spec: &Spec) -> Y {
     let mut global = Y::map()
-        .with("scrape_interval", Y::s(spec.global.scrape_interval.to_string()))
-        .with("evaluation_interval", Y::s(spec.global.evaluation_interval.to_string()));
-    let global_timeout = spec.global.scrape_timeout.unwrap_or(DEFAULT_TIMEOUT).min(spec.global.scrape_interval);
+        .with(
+            "scrape_interval",
+            Y::s(spec.global.scrape_interval.to_string()),
+        )
+        .with(
+            "evaluation_interval",
+            Y::s(spec.global.evaluation_interval.to_string()),
+        );
+    let global_timeout = spec
+        .global
+        .scrape_timeout
+        .unwrap_or(DEFAULT_TIMEOUT)
+        .min(spec.global.scrape_interval);
     global.put("scrape_timeout", Y::s(global_timeout.to_string()));
     if !spec.global.external_labels.is_empty() {
         global.put("external_labels", labels(&spec.global.external_labels));
     }
     let mut doc = Y::map().with("global", global);
     // rule files are relative to prometheus.yml's own directory
-    let files: Vec<String> = rules::files(spec).into_iter().map(|(n, _)| format!("rules/{n}.yml")).collect();
+    let files: Vec<String> = rules::files(spec)
+        .into_iter()
+        .map(|(n, _)| format!("rules/{n}.yml"))
+        .collect();
     doc.put("rule_files", Y::strs(files));
     if !spec.alertmanagers.is_empty() {
         doc.put(
@@ -35,7 +48,10 @@ pub fn config(spec: &Spec) -> Y {
                 "alertmanagers",
                 Y::Seq(vec![Y::map().with(
                     "static_configs",
-                    Y::Seq(vec![Y::map().with("targets", Y::strs(spec.alertmanagers.iter().map(|t| t.val.clone())))]),
+                    Y::Seq(vec![Y::map().with(
+                        "targets",
+                        Y::strs(spec.alertmanagers.iter().map(|t| t.val.clone())),
+                    )]),
                 )]),
             ),
         );
@@ -43,7 +59,12 @@ pub fn config(spec: &Spec) -> Y {
     let mut jobs = Vec::new();
     for job in &spec.jobs {
         let interval = job_interval(spec, job);
-        let timeout = job.timeout.as_ref().map(|t| t.val).unwrap_or(global_timeout).min(interval);
+        let timeout = job
+            .timeout
+            .as_ref()
+            .map(|t| t.val)
+            .unwrap_or(global_timeout)
+            .min(interval);
         let mut j = Y::map()
             .with("job_name", Y::s(&job.name.val))
             .with("scrape_interval", Y::s(interval.to_string()))
@@ -54,7 +75,10 @@ pub fn config(spec: &Spec) -> Y {
         if let Some(s) = &job.scheme {
             j.put("scheme", Y::s(s));
         }
-        let mut sc = Y::map().with("targets", Y::strs(job.targets.iter().map(|t| t.val.clone())));
+        let mut sc = Y::map().with(
+            "targets",
+            Y::strs(job.targets.iter().map(|t| t.val.clone())),
+        );
         if !job.labels.is_empty() {
             sc.put("labels", labels(&job.labels));
         }
@@ -68,8 +92,17 @@ pub fn config(spec: &Spec) -> Y {
         }
         j.put("honor_labels", Y::Bool(true));
         j.put("metrics_path", Y::s("/federate"));
-        j.put("params", Y::map().with("match[]", Y::strs(f.matches.iter().map(|m| m.val.clone()))));
-        j.put("static_configs", Y::Seq(vec![Y::map().with("targets", Y::strs(f.targets.iter().map(|t| t.val.clone())))]));
+        j.put(
+            "params",
+            Y::map().with("match[]", Y::strs(f.matches.iter().map(|m| m.val.clone()))),
+        );
+        j.put(
+            "static_configs",
+            Y::Seq(vec![Y::map().with(
+                "targets",
+                Y::strs(f.targets.iter().map(|t| t.val.clone())),
+            )]),
+        );
         jobs.push(j);
     }
     doc.put("scrape_configs", Y::Seq(jobs));

@@ -4,20 +4,41 @@ use crate::emit::yaml::Y;
 use crate::model::{Alert, Group, Record, Spec};
 
 fn record(r: &Record) -> Y {
-    let mut m = Y::map().with("record", Y::s(&r.record.val)).with("expr", Y::s(&r.expr.text));
+    let mut m = Y::map()
+        .with("record", Y::s(&r.record.val))
+        .with("expr", Y::s(&r.expr.text));
     if !r.labels.is_empty() {
-        m.put("labels", Y::Map(r.labels.iter().map(|(k, v)| (k.clone(), Y::s(&v.val))).collect()));
+        m.put(
+            "labels",
+            Y::Map(
+                r.labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Y::s(&v.val)))
+                    .collect(),
+            ),
+        );
     }
     m
 }
 
-fn alert(a: &Alert) -> Y {
-    let mut m = Y::map().with("alert", Y::s(&a.name.val)).with("expr", Y::s(&a.expr.text));
+/// One alerting rule as it appears in a rule file.
+pub fn alert(a: &Alert) -> Y {
+    let mut m = Y::map()
+        .with("alert", Y::s(&a.name.val))
+        .with("expr", Y::s(&a.expr.text));
     if let Some(f) = &a.for_ {
         m.put("for", Y::s(f.val.to_string()));
     }
     m.put("labels", Y::str_map(a.all_labels().iter()));
-    m.put("annotations", Y::Map(a.annotations().into_iter().map(|(k, v)| (k, Y::s(v.val))).collect()));
+    m.put(
+        "annotations",
+        Y::Map(
+            a.annotations()
+                .into_iter()
+                .map(|(k, v)| (k, Y::s(v.val)))
+                .collect(),
+        ),
+    );
     m
 }
 

@@ -34,13 +34,27 @@ pub fn config(s: &Sla) -> Y {
                 hy.put("body", Y::s(b));
             }
             if !h.valid_status_codes.is_empty() {
-                hy.put("valid_status_codes", Y::Seq(h.valid_status_codes.iter().map(|c| Y::Int(*c as i64)).collect()));
+                hy.put(
+                    "valid_status_codes",
+                    Y::Seq(
+                        h.valid_status_codes
+                            .iter()
+                            .map(|c| Y::Int(*c as i64))
+                            .collect(),
+                    ),
+                );
             }
             if !h.fail_if_body_matches_regexp.is_empty() {
-                hy.put("fail_if_body_matches_regexp", Y::strs(h.fail_if_body_matches_regexp.clone()));
+                hy.put(
+                    "fail_if_body_matches_regexp",
+                    Y::strs(h.fail_if_body_matches_regexp.clone()),
+                );
             }
             if !h.fail_if_body_not_matches_regexp.is_empty() {
-                hy.put("fail_if_body_not_matches_regexp", Y::strs(h.fail_if_body_not_matches_regexp.clone()));
+                hy.put(
+                    "fail_if_body_not_matches_regexp",
+                    Y::strs(h.fail_if_body_not_matches_regexp.clone()),
+                );
             }
             if let Some(f) = h.follow_redirects {
                 hy.put("follow_redirects", Y::Bool(f));
@@ -50,7 +64,11 @@ pub fn config(s: &Sla) -> Y {
                 if let Some(v) = t.insecure_skip_verify {
                     ty.put("insecure_skip_verify", Y::Bool(v));
                 }
-                for (k, v) in [("ca_file", &t.ca_file), ("cert_file", &t.cert_file), ("key_file", &t.key_file)] {
+                for (k, v) in [
+                    ("ca_file", &t.ca_file),
+                    ("cert_file", &t.cert_file),
+                    ("key_file", &t.key_file),
+                ] {
                     if let Some(v) = v {
                         ty.put(k, Y::s(v));
                     }
@@ -93,7 +111,10 @@ pub fn config(s: &Sla) -> Y {
                 y.put("labels", Y::str_map(t.labels.iter()));
             }
             if !t.buckets.is_empty() {
-                y.put("buckets", Y::Seq(t.buckets.iter().map(|b| Y::Float(*b)).collect()));
+                y.put(
+                    "buckets",
+                    Y::Seq(t.buckets.iter().map(|b| Y::Float(*b)).collect()),
+                );
             }
             y
         })

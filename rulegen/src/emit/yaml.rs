@@ -177,7 +177,11 @@ pub fn float(f: f64) -> String {
     if f.is_nan() {
         ".nan".into()
     } else if f.is_infinite() {
-        if f > 0.0 { "+Inf".into() } else { "-Inf".into() }
+        if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        }
     } else if f == f.trunc() && f.abs() < 1e15 {
         format!("{}", f as i64)
     } else {
@@ -216,11 +220,26 @@ fn plain_ok(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     if matches!(
         lower.as_str(),
-        "null" | "~" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | ".nan" | ".inf" | "-.inf" | "+.inf"
+        "null"
+            | "~"
+            | "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "y"
+            | "n"
+            | ".nan"
+            | ".inf"
+            | "-.inf"
+            | "+.inf"
     ) {
         return false;
     }
-    if s.parse::<f64>().is_ok() || s.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-' || c == '.') {
+    if s.parse::<f64>().is_ok()
+        || s.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-' || c == '.')
+    {
         return false;
     }
     let first = s.chars().next().unwrap_or(' ');
@@ -230,7 +249,8 @@ fn plain_ok(s: &str) -> bool {
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
         return false;
     }
-    s.chars().all(|c| !c.is_control() && c != '"' && c != '\'' && c != '\\')
+    s.chars()
+        .all(|c| !c.is_control() && c != '"' && c != '\'' && c != '\\')
         && !s.contains(['{', '}', '[', ']', ','])
 }
 
@@ -259,17 +279,21 @@ mod tests {
     #[test]
     fn writes_nested_documents() {
         let doc = Y::map()
-            .with("groups", Y::Seq(vec![Y::map()
-                .with("name", Y::s("g"))
-                .with("rules", Y::Seq(vec![Y::map()
-                    .with("alert", Y::s("A"))
-                    .with("expr", Y::s("up == 0"))
-                    .with("labels", Y::map().with("severity", Y::s("critical")))]))]))
+            .with(
+                "groups",
+                Y::Seq(vec![Y::map().with("name", Y::s("g")).with(
+                    "rules",
+                    Y::Seq(vec![Y::map()
+                        .with("alert", Y::s("A"))
+                        .with("expr", Y::s("up == 0"))
+                        .with("labels", Y::map().with("severity", Y::s("critical")))]),
+                )]),
+            )
             .with("empty", Y::Seq(vec![]))
-            .with("n", Y::Float(0.5));
+            .with("ratio", Y::Float(0.5));
         assert_eq!(
             to_string(&doc),
-            "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    labels:\n      severity: critical\nempty: []\nn: 0.5\n"
+            "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    labels:\n      severity: critical\nempty: []\nratio: 0.5\n"
         );
     }
 

@@ -8,7 +8,10 @@ pub use rulegen::testrun::Scratch;
 
 /// The repository root.
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// The shipped spec.
@@ -29,7 +32,11 @@ pub fn scratch_with(tag: &str, files: &[(&str, &str)]) -> Scratch {
 
 /// Fails with a clear message when a required system binary is missing.
 pub fn require(bin: &str, package: &str) -> PathBuf {
-    let out = Command::new("sh").arg("-c").arg(format!("command -v {bin}")).output().unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {bin}"))
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "`{bin}` is required by this test: install the Debian package `{package}` (listed in scripts/deps.d/rulegen.list)"
@@ -42,7 +49,11 @@ pub fn run(cmd: &mut Command) -> (bool, String) {
     let out = cmd.output().expect("spawn");
     (
         out.status.success(),
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     )
 }
 
@@ -54,13 +65,18 @@ pub fn rulegen() -> Command {
 /// Snapshot of every file under `dir` (relative path → bytes).
 pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
                 walk(base, &p, out);
             } else {
-                out.push((p.strip_prefix(base).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
+                out.push((
+                    p.strip_prefix(base).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
     }
