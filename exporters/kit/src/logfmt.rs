@@ -34,6 +34,22 @@ fn push_value(out: &mut String, v: &str) {
     }
 }
 
+/// UTC calendar date and time of a Unix timestamp (days-from-civil inverse).
+fn civil(secs: u64) -> (i64, u32, u32, u64, u64, u64) {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, rem / 3_600, rem % 3_600 / 60, rem % 60)
+}
+
 struct Fields(String);
 
 impl Visit for Fields {
@@ -73,10 +89,10 @@ where
         let meta = event.metadata();
         let mut fields = Fields(String::new());
         event.record(&mut fields);
+        let (y, mo, d, h, mi, sec) = civil(now.as_secs());
         writeln!(
             w,
-            "ts={}.{:03} level={} target={}{}",
-            now.as_secs(),
+            "ts={y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}.{:03}Z level={} target={}{}",
             now.subsec_millis(),
             meta.level().as_str().to_ascii_lowercase(),
             meta.target(),
@@ -88,6 +104,13 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(civil(951_782_400), (2000, 2, 29, 0, 0, 0));
+        assert_eq!(civil(1_795_268_096), (2026, 11, 21, 13, 34, 56));
+    }
 
     #[test]
     fn quoting() {
