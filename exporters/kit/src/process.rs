@@ -87,3 +87,43 @@ impl ProcessCollector {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Format;
+
+    #[test]
+    fn reads_this_process() {
+        let c = ProcessCollector::new();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        let start = c.start_time.expect("start time readable");
+        assert!(
+            start <= now + 1.0 && start > now - 3600.0,
+            "start {start}, now {now}"
+        );
+        let mut w = MetricWriter::new(Format::Text, Vec::new());
+        c.write(&mut w);
+        let text = String::from_utf8(w.into_inner()).unwrap();
+        let rss: f64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("process_resident_memory_bytes "))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let statm: f64 = fs::read_to_string("/proc/self/statm")
+            .unwrap()
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        // Same source, read a moment apart: within 10%.
+        assert!((rss / (statm * c.page_size) - 1.0).abs() < 0.1, "rss {rss}");
+        assert!(text.contains("process_open_fds "));
+        assert!(text.contains("process_max_fds "));
+    }
+}
