@@ -187,7 +187,9 @@ async fn run_target(t: Arc<Target>, state: Arc<TargetState>, shared: Arc<Shared>
         };
         if let Some(permit) = permit {
             m.in_flight.inc();
-            let o = probe::run(&t.module, &t.address, t.timeout).await;
+            // Boxed: the probe's (large) state machine exists only while it
+            // runs, so 1,000 idle target tasks stay small.
+            let o = Box::pin(probe::run(&t.module, &t.address, t.timeout)).await;
             m.in_flight.dec();
             drop(permit);
             let before = state.record(&o, unix_now());
