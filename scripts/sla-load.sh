@@ -17,7 +17,7 @@ TARGET_BIN="$CARGO_TARGET_DIR/release/examples/load_target"
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill "${PIDS[i]}" 2>/dev/null || true; done
     wait 2>/dev/null || true
     rm -rf "$WORK"
 }
