@@ -94,6 +94,8 @@ c1 = {p: cpu(p) for p in (load, idle, target)}
 for p in peak:
     peak[p] = max(peak[p], rss(p))
 b1, s1 = metrics()
+for p in peak:
+    peak[p] = max(peak[p], rss(p))
 pct = {p: 100.0 * (c1[p] - c0[p]) / elapsed for p in c0}
 probes = s1.get("sla_probes_total", 0) - s0.get("sla_probes_total", 0)
 fails = s1.get("sla_probe_failures_total", 0) - s0.get("sla_probe_failures_total", 0)
@@ -105,8 +107,10 @@ def quant(q):
     return "> 1000 ms"
 print(f"window: {elapsed:.1f} s after {warmup} s warm-up; machine: {os.cpu_count()} cores")
 print(f"probes: {probes:.0f} ({probes / elapsed:.1f}/s), failures: {fails:.0f}")
-print(f"sla-exporter, 1000 targets @1s: CPU {pct[load]:.1f}% of one core, RSS {rss(load):.1f} MB (peak {peak[load]:.1f} MB)")
-print(f"sla-exporter, idle (0 targets): CPU {pct[idle]:.1f}% of one core, RSS {rss(idle):.1f} MB (peak {peak[idle]:.1f} MB)")
+print(f"sla-exporter, 1000 targets @1s: CPU {pct[load]:.1f}% of one core, RSS max {peak[load]:.1f} MB (sampled every second and after each scrape)")
+print(f"sla-exporter, idle (0 targets): CPU {pct[idle]:.1f}% of one core, RSS max {peak[idle]:.1f} MB")
+la = open("/proc/loadavg").read().split()[:3]
+print(f"load average during the run (other processes share the machine): {' '.join(la)}")
 print(f"load target (the probed server): CPU {pct[target]:.1f}% of one core")
 print(f"schedule delay (jitter) over {total} scheduled probes: p50 {quant(0.5)}, p99 {quant(0.99)}, p99.9 {quant(0.999)}")
 PY

@@ -145,6 +145,23 @@ impl Drop for Scheduler {
     }
 }
 
+/// Counts a running probe in `sla_exporter_probes_in_flight`, also when the
+/// task is aborted mid-probe by a reload.
+struct InFlight<'a>(&'a Gauge);
+
+impl<'a> InFlight<'a> {
+    fn new(g: &'a Gauge) -> Self {
+        g.inc();
+        InFlight(g)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
 /// Offset of a target within its interval: FNV-1a of the name.
 pub fn spread(name: &str, interval: Duration) -> Duration {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -186,11 +203,11 @@ async fn run_target(t: Arc<Target>, state: Arc<TargetState>, shared: Arc<Shared>
             Err(_) => None,
         };
         if let Some(permit) = permit {
-            m.in_flight.inc();
+            let in_flight = InFlight::new(&m.in_flight);
             // Boxed: the probe's (large) state machine exists only while it
             // runs, so 1,000 idle target tasks stay small.
             let o = Box::pin(probe::run(&t.module, &t.address, t.timeout)).await;
-            m.in_flight.dec();
+            drop(in_flight);
             drop(permit);
             let before = state.record(&o, unix_now());
             match (&o.failure, before) {
