@@ -213,7 +213,7 @@ unsafe fn typed_param(p: &sys::virTypedParameter) -> Option<(&str, Value<'_>)> {
 }
 
 /// Host facts from `virNodeGetInfo`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeInfo {
     /// Host memory in KiB.
     pub memory_kib: u64,
@@ -223,6 +223,14 @@ pub struct NodeInfo {
     pub mhz: u32,
     /// NUMA cells.
     pub nodes: u32,
+    /// CPU sockets per NUMA cell.
+    pub sockets: u32,
+    /// Cores per socket.
+    pub cores: u32,
+    /// Threads per core.
+    pub threads: u32,
+    /// CPU model.
+    pub model: String,
 }
 
 /// One storage pool from `virStoragePoolGetInfo`.
@@ -335,11 +343,18 @@ impl Conn {
             if sys::virNodeGetInfo(self.ptr, &mut info) < 0 {
                 return Err(last_error("virNodeGetInfo"));
             }
+            let model = &*(&info.model as *const [c_char; 32] as *const [u8; 32]);
             Ok(NodeInfo {
                 memory_kib: info.memory as u64,
                 cpus: info.cpus,
                 mhz: info.mhz,
                 nodes: info.nodes,
+                sockets: info.sockets,
+                cores: info.cores,
+                threads: info.threads,
+                model: CStr::from_bytes_until_nul(model)
+                    .map(|c| c.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
             })
         }
     }

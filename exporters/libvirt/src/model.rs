@@ -311,6 +311,10 @@ pub struct Host {
     pub memory_kib: u64,
     /// Free bytes per NUMA cell.
     pub cells_free: Vec<u64>,
+    /// CPU model.
+    pub model: String,
+    /// Sockets, cores per socket, threads per core, NUMA cells.
+    pub topology: [u32; 4],
 }
 
 /// What one collection from libvirt produced.

@@ -235,6 +235,7 @@ impl Poller {
         if !self.connect() {
             return snap;
         }
+        let t0 = Instant::now();
         let list = match self.bulk_stats() {
             Ok(l) => l,
             Err(e) => {
@@ -246,6 +247,7 @@ impl Poller {
             }
         };
         snap.up = true;
+        let t_bulk = t0.elapsed();
         let invalid: Vec<String> = self
             .invalid
             .lock()
@@ -355,6 +357,7 @@ impl Poller {
             });
         }
         drop(list);
+        let t_domains = t0.elapsed();
         self.meta.retain(|k, _| last.contains_key(k));
         self.last = last;
         domains.sort_by(|a, b| a.name.cmp(&b.name));
@@ -368,6 +371,13 @@ impl Poller {
                 snap.host = Some(host(conn).map_err(|e| e.to_string()));
             }
         }
+        tracing::debug!(
+            domains = snap.domains.len(),
+            bulk = ?t_bulk,
+            per_domain = ?(t_domains - t_bulk),
+            pools_host = ?(t0.elapsed() - t_domains),
+            "collected"
+        );
         snap
     }
 
@@ -434,5 +444,7 @@ fn host(conn: &Conn) -> Result<Host, LibvirtError> {
         mhz: n.mhz as u64,
         memory_kib: n.memory_kib,
         cells_free,
+        topology: [n.sockets, n.cores, n.threads, n.nodes],
+        model: n.model,
     })
 }

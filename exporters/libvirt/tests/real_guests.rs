@@ -484,6 +484,25 @@ fn domain_counts_jobs_and_host_match_virsh() {
             .unwrap_or_else(|| panic!("{name} not in nodeinfo"))
     };
     assert_eq!(m.must("libvirt_node_cpus", &[]), field("CPU(s)"));
+    let model = node
+        .lines()
+        .find(|l| l.starts_with("CPU model"))
+        .and_then(|l| l.split(':').nth(1))
+        .map(str::trim)
+        .expect("CPU model");
+    assert_eq!(
+        m.must(
+            "libvirt_node_info",
+            &[
+                ("cpu_model", model),
+                ("sockets", &field("CPU socket(s)").to_string()),
+                ("cores_per_socket", &field("Core(s) per socket").to_string()),
+                ("threads_per_core", &field("Thread(s) per core").to_string()),
+                ("numa_cells", &field("NUMA cell(s)").to_string()),
+            ]
+        ),
+        1.0
+    );
     assert_eq!(
         m.must("libvirt_node_memory_bytes", &[]),
         field("Memory size") * 1024.0

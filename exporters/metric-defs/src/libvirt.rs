@@ -596,6 +596,19 @@ pub const STORAGE_POOL_VOLUMES: MetricDef = MetricDef::gauge(
 
 // ---- Host, as libvirt sees it ----
 
+/// `libvirt_node_info{cpu_model,sockets,cores_per_socket,threads_per_core,numa_cells}`.
+pub const NODE_INFO: MetricDef = MetricDef::gauge(
+    "libvirt_node_info",
+    "Constant 1, labeled with the host CPU model and topology as libvirt reports them.",
+    &[
+        "cpu_model",
+        "sockets",
+        "cores_per_socket",
+        "threads_per_core",
+        "numa_cells",
+    ],
+    Unit::None,
+);
 /// `libvirt_node_cpus`.
 pub const NODE_CPUS: MetricDef = MetricDef::gauge(
     "libvirt_node_cpus",
@@ -794,6 +807,7 @@ pub const CATALOG: Catalog = Catalog {
         &STORAGE_POOL_ALLOCATION,
         &STORAGE_POOL_AVAILABLE,
         &STORAGE_POOL_VOLUMES,
+        &NODE_INFO,
         &NODE_CPUS,
         &NODE_CPU_FREQUENCY,
         &NODE_MEMORY,

@@ -129,6 +129,9 @@ impl Collector for HostCollector {
             Some(Err(e)) => return Err(CollectError::new(e.clone())),
             Some(Ok(h)) => h,
         };
+        let t = h.topology.map(|v| v.to_string());
+        w.family(&m::NODE_INFO)
+            .sample(&[&h.model, &t[0], &t[1], &t[2], &t[3]], 1.0);
         w.family(&m::NODE_CPUS).sample_u64(&[], h.cpus);
         w.family(&m::NODE_CPU_FREQUENCY)
             .sample_u64(&[], h.mhz.saturating_mul(1_000_000));
