@@ -268,13 +268,26 @@ impl Ingest {
         let now = self.clock.load(Relaxed);
         let d = &self.dwcp;
         let r = match *e {
-            Event::StreamStart => Ok(self.amst.stream_start()),
-            Event::StreamEnd => Ok(self.amst.stream_end()),
-            Event::StreamData { sent, received } => Ok(self.amst.stream_data(sent, received)),
-            Event::StreamLatency { seconds } => {
-                Ok(self.amst.stream_latency(Duration::from_secs_f64(seconds)))
+            Event::StreamStart => {
+                self.amst.stream_start();
+                Ok(())
             }
-            Event::BandwidthUtilization { ratio } => Ok(self.amst.bandwidth_utilization(ratio)),
+            Event::StreamEnd => {
+                self.amst.stream_end();
+                Ok(())
+            }
+            Event::StreamData { sent, received } => {
+                self.amst.stream_data(sent, received);
+                Ok(())
+            }
+            Event::StreamLatency { seconds } => {
+                self.amst.stream_latency_secs(seconds);
+                Ok(())
+            }
+            Event::BandwidthUtilization { ratio } => {
+                self.amst.bandwidth_utilization(ratio);
+                Ok(())
+            }
             Event::StreamError { kind, count } => with(
                 &mut c.errors,
                 kind,

@@ -295,6 +295,12 @@ impl Amst {
         self.latency.observe(latency.as_secs_f64());
     }
 
+    /// As [`Amst::stream_latency`] in seconds.
+    #[inline]
+    pub fn stream_latency_secs(&self, seconds: f64) {
+        self.latency.observe(seconds);
+    }
+
     /// The fraction (0-1) of the link bandwidth in use; clamped to 0-1.
     #[inline]
     pub fn bandwidth_utilization(&self, ratio: f64) {

@@ -41,7 +41,7 @@ fn run(args: &Args) -> Result<(), String> {
     for a in &running.addrs {
         println!("serving metrics on http://{a}{}", args.web.telemetry_path);
     }
-    let mut sink = Sink::Local(Ingest::new(dwcp, 1000, None));
+    let mut sink = Sink::Local(Box::new(Ingest::new(dwcp, 1000, None)));
     let result = loadgen::run(args, &mut sink);
     if result.is_ok() && args.linger > 0.0 {
         std::thread::sleep(Duration::from_secs_f64(args.linger));

@@ -11,7 +11,7 @@ use crate::ingest::{Ingest, Transport};
 /// Destination of the workload's events.
 pub enum Sink {
     /// Applied in-process to the library's handles.
-    Local(Ingest),
+    Local(Box<Ingest>),
     /// Buffered and posted to `url` on [`Sink::flush`].
     Http {
         /// The exporter's `/api/v1/events` URL.
