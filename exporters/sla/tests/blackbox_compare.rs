@@ -8,10 +8,6 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use exporter_kit::WebArgs;
-use sla_exporter::app::App;
-use sla_exporter::config;
-
 const BLACKBOX: &str = "/usr/bin/prometheus-blackbox-exporter";
 
 const BLACKBOX_YML: &str = r#"
@@ -98,13 +94,7 @@ async fn same_verdicts_as_blackbox_exporter() {
 
     let sla_yml = dir.path().join("sla.yml");
     std::fs::write(&sla_yml, SLA_YML).unwrap();
-    let app = App::start(config::load(&sla_yml).unwrap(), sla_yml.clone(), 64);
-    let running = app
-        .exporter()
-        .start(&WebArgs::listen_on("127.0.0.1:0"))
-        .await
-        .unwrap();
-    let sla_addr = running.addrs[0];
+    let (_app, running, sla_addr) = common::serve_app(&sla_yml, 64).await;
 
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {

@@ -4,6 +4,15 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sla-exporter");
 
+/// Runs `sla-exporter --config.check --config.file FILE`.
+fn config_check(file: impl AsRef<std::ffi::OsStr>) -> std::process::Output {
+    Command::new(BIN)
+        .args(["--config.check", "--config.file"])
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn config_check_exits_zero_on_a_valid_file_and_names_the_line_otherwise() {
     let dir = tempfile::tempdir().unwrap();
@@ -13,11 +22,7 @@ fn config_check_exits_zero_on_a_valid_file_and_names_the_line_otherwise() {
         "modules:\n  tcp:\n    prober: tcp\ntargets:\n  - {name: db, target: \"127.0.0.1:5432\", module: tcp}\n",
     )
     .unwrap();
-    let out = Command::new(BIN)
-        .args(["--config.check", "--config.file"])
-        .arg(&good)
-        .output()
-        .unwrap();
+    let out = config_check(&good);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -30,11 +35,7 @@ fn config_check_exits_zero_on_a_valid_file_and_names_the_line_otherwise() {
         "modules:\n  tcp:\n    prober: tcp\ntargets:\n  - name: db\n    target: \"127.0.0.1\"\n    module: tcp\n",
     )
     .unwrap();
-    let out = Command::new(BIN)
-        .args(["--config.check", "--config.file"])
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let out = config_check(&bad);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -45,10 +46,7 @@ fn config_check_exits_zero_on_a_valid_file_and_names_the_line_otherwise() {
         )
     );
 
-    let out = Command::new(BIN)
-        .args(["--config.check", "--config.file", "/nonexistent/sla.yml"])
-        .output()
-        .unwrap();
+    let out = config_check("/nonexistent/sla.yml");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr)
         .starts_with("/nonexistent/sla.yml: error: cannot read: "));
@@ -57,10 +55,7 @@ fn config_check_exits_zero_on_a_valid_file_and_names_the_line_otherwise() {
 #[test]
 fn the_example_config_passes_the_check() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../configs/sla/example.yml");
-    let out = Command::new(BIN)
-        .args(["--config.check", "--config.file", example])
-        .output()
-        .unwrap();
+    let out = config_check(example);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -75,10 +70,7 @@ fn the_rulegen_generated_config_passes_the_check() {
         env!("CARGO_MANIFEST_DIR"),
         "/../../configs/sla/sla-exporter.yml"
     );
-    let out = Command::new(BIN)
-        .args(["--config.check", "--config.file", generated])
-        .output()
-        .unwrap();
+    let out = config_check(generated);
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -8,7 +8,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use exporter_kit::WebArgs;
 use sla_exporter::app::App;
 use sla_exporter::config;
 use sla_exporter::probe::Reason;
@@ -94,13 +93,7 @@ async fn serves_metrics_and_probe_and_reloads_safely() {
         srv.url("/ok")
     );
     write(&file, &one);
-    let app = App::start(config::load(&file).unwrap(), file.clone(), 64);
-    let running = app
-        .exporter()
-        .start(&WebArgs::listen_on("127.0.0.1:0"))
-        .await
-        .unwrap();
-    let addr = running.addrs[0];
+    let (app, running, addr) = common::serve_app(&file, 64).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
 
     let (code, m) = common::http(addr, "GET", "/metrics").await;

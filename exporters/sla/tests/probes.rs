@@ -56,8 +56,14 @@ modules:
 fn config(rows: &[(&str, String, &str, &str)]) -> Config {
     let mut text = format!("{MODULES}targets:\n");
     for (name, url, module, extra) in rows {
+        // 1 s unless the row sets its own timeout.
+        let timeout = if extra.contains("timeout") {
+            ""
+        } else {
+            ", timeout: 1s"
+        };
         text.push_str(&format!(
-            "  - {{name: {name}, target: \"{url}\", module: {module}, timeout: 1s{extra}}}\n"
+            "  - {{name: {name}, target: \"{url}\", module: {module}{timeout}{extra}}}\n"
         ));
     }
     config::parse(&text, "test.yml", Path::new(".")).unwrap_or_else(|e| panic!("{e}"))
@@ -187,14 +193,15 @@ async fn each_phase_reports_its_own_reason() {
     let rows: Vec<_> = cases
         .iter()
         .enumerate()
-        .map(|(i, (_, url, m, _))| {
-            // Leak-free: names only need to be unique.
-            (
-                Box::leak(format!("t{i}").into_boxed_str()) as &str,
-                url.clone(),
-                *m,
-                "",
-            )
+        .map(|(i, (what, url, m, _))| {
+            let name: &str = Box::leak(format!("t{i}").into_boxed_str());
+            // A slow resolver must still answer "dns", not "timeout".
+            let extra = if *what == "dns" {
+                ", interval: 5s, timeout: 5s"
+            } else {
+                ""
+            };
+            (name, url.clone(), *m, extra)
         })
         .collect();
     let cfg = config(&rows);

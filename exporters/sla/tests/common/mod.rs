@@ -268,3 +268,23 @@ pub fn lines_with(text: &str, prefix: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// Starts the app on `config_file` and serves it on a free loopback port.
+pub async fn serve_app(
+    config_file: &std::path::Path,
+    max_concurrency: usize,
+) -> (
+    Arc<sla_exporter::app::App>,
+    exporter_kit::Running,
+    SocketAddr,
+) {
+    let cfg = sla_exporter::config::load(config_file).unwrap_or_else(|e| panic!("{e}"));
+    let app = sla_exporter::app::App::start(cfg, config_file.to_path_buf(), max_concurrency);
+    let running = app
+        .exporter()
+        .start(&exporter_kit::WebArgs::listen_on("127.0.0.1:0"))
+        .await
+        .unwrap();
+    let addr = running.addrs[0];
+    (app, running, addr)
+}
