@@ -202,3 +202,47 @@ async fn serves_metrics_and_probe_and_reloads_safely() {
     );
     running.shutdown().await;
 }
+
+fn sum_of(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probes_beyond_the_concurrency_limit_are_skipped_and_counted() {
+    let srv = common::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sla.yml");
+    let mut text = format!("{MODULES}targets:\n");
+    for i in 0..3 {
+        text.push_str(&format!(
+            "  - {{name: hang{i}, target: \"{}\", module: http_2xx, interval: 1s, timeout: 1s}}\n",
+            srv.url("/hang")
+        ));
+    }
+    write(&file, &text);
+    // One probe at a time; each hangs for its whole 1 s timeout.
+    let (_app, running, addr) = common::serve_app(&file, 1).await;
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let (_, m) = common::http(addr, "GET", "/metrics").await;
+    let probes = sum_of(&m, "sla_probes_total");
+    let skipped = sum_of(&m, "sla_exporter_probes_skipped_total");
+    let in_flight = sum_of(&m, "sla_exporter_probes_in_flight");
+    println!("probes {probes}, skipped {skipped}, in flight {in_flight}");
+    assert!(
+        probes <= 4.0,
+        "one permit allows one 1 s probe at a time: {probes}"
+    );
+    assert_eq!(
+        probes,
+        sum_of(&m, "sla_probe_failures_total"),
+        "all timed out"
+    );
+    assert!(skipped >= 2.0, "{skipped}");
+    assert!(in_flight <= 1.0, "{in_flight}");
+    assert!(srv.state.hits("/hang").len() <= 4);
+    running.shutdown().await;
+}

@@ -191,7 +191,7 @@ where
         let resp = sender
             .send_request(req)
             .await
-            .map_err(|e| (Reason::Connect, format!("no response: {e}")))?;
+            .map_err(|e| (phase(&e, Reason::Connect), format!("no response: {e}")))?;
         let status = resp.status().as_u16();
         out.status_code = status;
         let location = resp
@@ -202,7 +202,8 @@ where
         let mut body = resp.into_body();
         let mut kept = Vec::new();
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| (Reason::Body, format!("reading body: {e}")))?;
+            let frame =
+                frame.map_err(|e| (phase(&e, Reason::Body), format!("reading body: {e}")))?;
             if let Ok(data) = frame.into_data() {
                 let room = BODY_LIMIT.saturating_sub(kept.len());
                 kept.extend_from_slice(&data[..data.len().min(room)]);
@@ -223,6 +224,27 @@ where
         r = &mut work => r,
         _ = &mut conn => work.await,
     }
+}
+
+/// `tls` when a TLS alert or error is behind `e` (with TLS 1.3 a rejected
+/// client certificate only shows after the handshake), else `otherwise`.
+fn phase(e: &hyper::Error, otherwise: Reason) -> Reason {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.is::<rustls::Error>() {
+            return Reason::Tls;
+        }
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            if inner.is::<rustls::Error>() {
+                return Reason::Tls;
+            }
+        }
+        cur = err.source();
+    }
+    otherwise
 }
 
 #[cfg(test)]
