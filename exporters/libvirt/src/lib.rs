@@ -37,7 +37,7 @@ pub const INFO: ExporterInfo = ExporterInfo {
 pub fn build(cfg: poller::Config) -> std::io::Result<Exporter> {
     let source = Arc::new(source::Source::start(cfg)?);
     let mut exporter = Exporter::new(INFO);
-    for c in collectors::all(source) {
+    for c in collectors::all(source, exporter.health()) {
         exporter.add_collector(c);
     }
     Ok(exporter)

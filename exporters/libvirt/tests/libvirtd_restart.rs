@@ -68,6 +68,9 @@ fn exporter_survives_libvirtd_kill_and_reconnects() {
 
     for _ in 0..3 {
         let (status, body) = exp.get_metrics();
+        let (hstatus, health) = http_get(exp.addr, "/health");
+        assert_eq!(hstatus, 200, "{health}");
+        assert!(health.contains("libvirt is unreachable"), "{health}");
         assert_eq!(status, 200, "{body}");
         let m = Metrics::parse(&body);
         assert_eq!(m.must("libvirt_up", &[]), 0.0);
@@ -92,6 +95,8 @@ fn exporter_survives_libvirtd_kill_and_reconnects() {
     .expect("exporter did not reconnect within 30 s of libvirtd's restart");
     assert_eq!(m.must("libvirt_connection_reconnects_total", &[]), 1.0);
     assert_eq!(m.of("libvirt_domain_info").len(), 3);
+    let (_, health) = http_get(exp.addr, "/health");
+    assert!(health.contains("libvirt answers"), "{health}");
     for dom in RUNNING {
         assert!(m.must("libvirt_domain_cpu_time_seconds_total", &[("domain", dom)]) > 0.0);
     }

@@ -10,7 +10,7 @@ mod extra;
 
 use std::sync::Arc;
 
-use exporter_kit::{CollectError, Collector, FamilyWriter, MetricWriter};
+use exporter_kit::{CollectError, Collector, FamilyWriter, Health, MetricWriter, Status};
 use metric_defs::libvirt as m;
 
 use crate::source::Source;
@@ -33,11 +33,15 @@ pub const OPTIONAL: &[(&str, bool, &str)] = &[
     ("dirtyrate", false, "memory dirty rate of domains"),
 ];
 
-/// Every collector for these groups, `libvirt` first.
-pub fn all(source: Arc<Source>) -> Vec<Arc<dyn Collector>> {
+/// Every collector for these groups, `libvirt` first; it reports the
+/// connection as the `libvirt` check of `health`.
+pub fn all(source: Arc<Source>, health: Health) -> Vec<Arc<dyn Collector>> {
     let g = source.groups();
     let mut v: Vec<Arc<dyn Collector>> = vec![
-        Arc::new(LibvirtCollector(source.clone())),
+        Arc::new(LibvirtCollector {
+            source: source.clone(),
+            health,
+        }),
         Arc::new(DomainsCollector(source.clone())),
     ];
     if g.jobs {
@@ -64,8 +68,15 @@ pub fn all(source: Arc<Source>) -> Vec<Arc<dyn Collector>> {
     v
 }
 
-/// Refreshes the snapshot and writes the connection's own metrics.
-pub struct LibvirtCollector(pub Arc<Source>);
+/// Refreshes the snapshot, writes the connection's own metrics and updates
+/// the `libvirt` health check (degraded, never failing readiness, while
+/// libvirt is down: the exporter itself still answers).
+pub struct LibvirtCollector {
+    /// The libvirt worker.
+    pub source: Arc<Source>,
+    /// Where the `libvirt` check goes.
+    pub health: Health,
+}
 
 impl Collector for LibvirtCollector {
     fn name(&self) -> &'static str {
@@ -73,9 +84,20 @@ impl Collector for LibvirtCollector {
     }
 
     fn collect(&self, w: &mut MetricWriter) -> Result<(), CollectError> {
-        let view = self.0.refresh();
+        let view = self.source.refresh();
         let s = &view.snap;
         let up = s.up && !view.stale;
+        let (status, msg) = if up {
+            (Status::Healthy, "libvirt answers")
+        } else if s.up {
+            (
+                Status::Degraded,
+                "libvirt did not answer before the scrape deadline",
+            )
+        } else {
+            (Status::Degraded, "libvirt is unreachable")
+        };
+        self.health.set_check("libvirt", status, msg, false);
         w.family(&m::UP).sample_u64(&[], up as u64);
         w.family(&m::SCRAPE_DURATION)
             .sample(&[], s.duration_seconds);
