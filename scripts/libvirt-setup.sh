@@ -26,32 +26,33 @@ die() { echo "libvirt-setup: error: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "must run as root (it starts libvirtd and creates users)"
 
 install_packages() {
-    local missing=()
-    while read -r pkg; do
+    # One package per line; `pkg/release` pins a release (a newer qemu-utils
+    # from backports conflicts with bookworm's QEMU), as scripts/install-deps.sh.
+    local missing=() pins=() line pkg
+    while read -r line; do
+        line=${line%%#*}
+        pkg=$(echo "$line" | awk '{print $1}')
         [ -z "$pkg" ] && continue
-        case "$pkg" in \#*) continue ;; esac
+        if [[ $pkg == */* ]]; then
+            pins+=("$pkg")
+            pkg=${pkg%%/*}
+        fi
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
             missing+=("$pkg")
         fi
     done <"$HERE/deps.d/libvirt.list"
     [ ${#missing[@]} -eq 0 ] && return 0
     [ "${LIBVIRT_SKIP_APT:-0}" = 1 ] && die "missing packages: ${missing[*]}"
-    log "installing ${missing[*]}"
-    local args=()
+    local args=() p q pinned
     for p in "${missing[@]}"; do
-        # A newer qemu-utils from backports conflicts with bookworm's QEMU: pin it.
-        if [ "$p" = qemu-utils ] || [ "$p" = qemu-system-x86 ]; then
-            args+=("$p/bookworm")
-        else
-            args+=("$p")
-        fi
+        pinned=
+        for q in "${pins[@]}"; do [ "${q%%/*}" = "$p" ] && pinned=1; done
+        [ -z "$pinned" ] && args+=("$p")
     done
-    # Also pin an installed qemu-utils from backports down to bookworm's.
-    if dpkg-query -W -f='${Version}' qemu-utils 2>/dev/null | grep -q bpo; then
-        args+=("qemu-utils/bookworm")
-    fi
+    args+=("${pins[@]}")
+    log "installing ${args[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --allow-downgrades --no-install-recommends "${args[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --allow-downgrades "${args[@]}"
 }
 
 ensure_users() {
