@@ -99,10 +99,13 @@ pub fn changed_pages(img: &[u8], baseline: Option<&[u8]>) -> Vec<u32> {
 /// A 64-bit FNV-1a style digest over 8-byte words, to verify transfers.
 pub fn digest(data: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in data.chunks(8) {
-        let mut w = [0u8; 8];
-        w[..c.len()].copy_from_slice(c);
-        h ^= u64::from_le_bytes(w);
+    let mut words = data.chunks_exact(8);
+    for c in &mut words {
+        h ^= u64::from_le_bytes(c.try_into().unwrap_or_default());
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    for &b in words.remainder() {
+        h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01B3);
     }
     h

@@ -364,12 +364,14 @@ fn round(
             })
             .collect()
     });
+    // Every stream is acknowledged after the receiver applied its pages:
+    // the migration is complete. Verification below is not timed.
+    out.dwcp = t.elapsed();
     let streams_ok = results.iter().all(|r| r.is_ok());
     let verified = streams_ok && {
         let got = migr.image.lock().unwrap_or_else(|e| e.into_inner());
         digest(&got) == digest(image)
     };
-    out.dwcp = t.elapsed();
     out.pages_sent = changed.len();
     for r in &results {
         report_stream(sink, VM_MEMORY, full, r);
@@ -422,11 +424,11 @@ fn round(
     let sfull = state_baseline.is_none();
     let schanged = changed_pages(state, state_baseline.as_deref());
     let fr = wire::send_delta(peer.addr, state, &schanged, sfull, args.zstd_level, rate);
+    out.federation = t.elapsed();
     let fed_ok = fr.is_ok() && {
         let got = peer.image.lock().unwrap_or_else(|e| e.into_inner());
         digest(&got) == digest(state)
     };
-    out.federation = t.elapsed();
     report_stream(sink, FEDERATION_STATE, sfull, &fr);
     if let Ok(s) = &fr {
         out.federation_saved = (state.len() as u64).saturating_sub(s.sent);
