@@ -38,9 +38,9 @@ print("modules:\n  http_2xx: {prober: http}\n  health: {prober: health}\n  tcp: 
 print("targets:")
 for i in range(1000):
     if i < 700:
-        print(f"  - {{name: web{i}, target: 'http://{t}/ok', module: http_2xx, labels: {{service: web, tier: critical}}}}")
+        print(f"  - {{name: web{i}, target: 'http://{t}/ok/{i}', module: http_2xx, labels: {{service: web, tier: critical}}}}")
     elif i < 900:
-        print(f"  - {{name: api{i}, target: 'http://{t}/health', module: health, labels: {{service: api}}}}")
+        print(f"  - {{name: api{i}, target: 'http://{t}/health/{i}', module: health, labels: {{service: api}}}}")
     else:
         print(f"  - {{name: db{i}, target: '{t}', module: tcp, labels: {{service: db}}}}")
 PY
@@ -52,9 +52,9 @@ PIDS+=($!); IDLE_PID=$!
 "$BIN" --config.file "$WORK/load.yml" --web.listen-address "127.0.0.1:$LOAD_PORT" --log.level warn &
 PIDS+=($!); LOAD_PID=$!
 
-python3 - "$LOAD_PID" "$IDLE_PID" "$TARGET_PID" "$LOAD_PORT" "$WARMUP" "$WINDOW" <<'PY'
-import os, re, sys, time, urllib.request
-load, idle, target, port, warmup, window = sys.argv[1:]
+python3 - "$LOAD_PID" "$IDLE_PID" "$TARGET_PID" "$LOAD_PORT" "$WARMUP" "$WINDOW" "$TARGET" <<'PY'
+import json, os, re, sys, time, urllib.request
+load, idle, target, port, warmup, window, target_addr = sys.argv[1:]
 warmup, window = int(warmup), int(window)
 tck = os.sysconf("SC_CLK_TCK")
 
@@ -80,7 +80,11 @@ def metrics():
                 sums[name] = sums.get(name, 0) + float(l.rsplit(" ", 1)[1])
     return buckets, sums
 
+def target_get(path):
+    return urllib.request.urlopen(f"http://{target_addr}{path}", timeout=10).read().decode()
+
 time.sleep(warmup)
+target_get("/stats/reset")
 b0, s0 = metrics()
 c0 = {p: cpu(p) for p in (load, idle, target)}
 t0 = time.time()
@@ -94,6 +98,7 @@ c1 = {p: cpu(p) for p in (load, idle, target)}
 for p in peak:
     peak[p] = max(peak[p], rss(p))
 b1, s1 = metrics()
+seen = json.loads(target_get("/stats"))
 for p in peak:
     peak[p] = max(peak[p], rss(p))
 pct = {p: 100.0 * (c1[p] - c0[p]) / elapsed for p in c0}
@@ -112,5 +117,7 @@ print(f"sla-exporter, idle (0 targets): CPU {pct[idle]:.1f}% of one core, RSS ma
 la = open("/proc/loadavg").read().split()[:3]
 print(f"load average during the run (other processes share the machine): {' '.join(la)}")
 print(f"load target (the probed server): CPU {pct[target]:.1f}% of one core")
-print(f"schedule delay (jitter) over {total} scheduled probes: p50 {quant(0.5)}, p99 {quant(0.99)}, p99.9 {quant(0.999)}")
+print(f"schedule delay (start minus due time, exporter histogram) over {total} scheduled probes: p50 {quant(0.5)}, p99 {quant(0.99)}, p99.9 {quant(0.999)}")
+print(f"interval jitter seen by the {seen['paths']} http/health targets, |gap - 1 s| over {seen['gaps']} gaps: "
+      f"p50 {seen['p50_ms']:.2f} ms, p99 {seen['p99_ms']:.2f} ms, p99.9 {seen['p999_ms']:.2f} ms, max {seen['max_ms']:.2f} ms")
 PY

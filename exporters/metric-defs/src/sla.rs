@@ -27,7 +27,7 @@ pub const PROBE_BUCKETS: &[f64] = crate::LATENCY_BUCKETS;
 /// Buckets of [`SCHEDULE_DELAY`] (0.5 ms ... 1 s), fine around the 50 ms
 /// jitter objective.
 pub const DELAY_BUCKETS: &[f64] = &[
-    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0,
+    0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1.0,
 ];
 
 // ---- Per-target SLI families ----
