@@ -18,6 +18,8 @@ set -euo pipefail
 
 DIR=${LIBVIRT_TEST_DIR:-/var/lib/libvirt-exporter-test}
 URI=qemu:///system
+# Bump when the guests' XML changes: guests of an older version are recreated.
+FIXTURE=lvx-fixture-v2
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 log() { echo "libvirt-setup: $*" >&2; }
@@ -107,7 +109,7 @@ guest_xml() {
   <name>$name</name>
   <uuid>$uuid</uuid>
   <metadata>
-    <lvx:test xmlns:lvx="https://example.invalid/libvirt-exporter-test">fixture</lvx:test>
+    <lvx:test xmlns:lvx="https://example.invalid/libvirt-exporter-test">$FIXTURE</lvx:test>
   </metadata>
   <memory unit='MiB'>32</memory>
   <currentMemory unit='MiB'>32</currentMemory>
@@ -164,12 +166,29 @@ make_disks() {
     done
 }
 
-dom_state() { virsh -c "$URI" domstate "$1" 2>/dev/null | head -n1 || true; }
+dom_state() {
+    local out
+    out=$(virsh -c "$URI" domstate "$1" 2>/dev/null) || true
+    echo "${out%%$'\n'*}"
+}
+
+# current NAME: true when the guest exists and was made by this version.
+current() {
+    local xml
+    xml=$(virsh -c "$URI" dumpxml --inactive "$1" 2>/dev/null) || return 1
+    grep -q "$FIXTURE" <<<"$xml"
+}
 
 # ensure_running NAME UUID DISKS NICS: start a transient guest unless it runs.
 ensure_running() {
-    local name=$1
-    case "$(dom_state "$name")" in
+    local name=$1 state
+    state=$(dom_state "$name")
+    if [ -n "$state" ] && ! current "$name"; then
+        log "recreating guest $name (older fixture)"
+        [ "$state" = "shut off" ] || virsh -c "$URI" destroy "$name" >/dev/null
+        state=$(dom_state "$name")
+    fi
+    case "$state" in
     running | paused | idle) return 0 ;;
     "") ;;
     *) virsh -c "$URI" undefine "$name" >/dev/null ;;  # defined but shut off: recreate as transient
@@ -182,8 +201,15 @@ ensure_running() {
 
 # ensure_defined NAME UUID DISKS NICS: a persistent guest that stays shut off.
 ensure_defined() {
-    local name=$1
-    [ -n "$(dom_state "$name")" ] && return 0
+    local name=$1 state
+    state=$(dom_state "$name")
+    if [ -n "$state" ] && ! current "$name"; then
+        log "redefining guest $name (older fixture)"
+        [ "$state" = "shut off" ] || virsh -c "$URI" destroy "$name" >/dev/null
+        virsh -c "$URI" undefine "$name" >/dev/null
+        state=
+    fi
+    [ -n "$state" ] && return 0
     make_disks "$name" "$3"
     guest_xml "$@" >"$DIR/$name.xml"
     log "defining guest $name (shut off)"
@@ -219,7 +245,7 @@ if [ "${LIBVIRT_NO_GUESTS:-0}" != 1 ]; then
     ensure_defined lvx-gamma 6f1c0a52-7a3e-4d55-9a51-000000000003 1 user
     ensure_pool
 fi
-if [ ! -s "$DIR/node-1000.xml" ]; then
+if [ ! -s "$DIR/node-1000.xml" ] || [ "$HERE/libvirt-test-node.sh" -nt "$DIR/node-1000.xml" ]; then
     "$HERE/libvirt-test-node.sh" 1000 >"$DIR/node-1000.xml.tmp"
     mv "$DIR/node-1000.xml.tmp" "$DIR/node-1000.xml"
 fi
