@@ -168,7 +168,7 @@ pub const SKIPPED: MetricDef = MetricDef::counter(
 /// `sla_exporter_schedule_delay_seconds`.
 pub const SCHEDULE_DELAY: MetricDef = MetricDef::histogram(
     "sla_exporter_schedule_delay_seconds",
-    "How late scheduled probes started relative to their planned time, in seconds (scheduling jitter).",
+    "How late probes started relative to their due time (including any wait for the concurrency limit), in seconds: the scheduling jitter.",
     &[],
     Unit::Seconds,
     DELAY_BUCKETS,

@@ -195,14 +195,14 @@ async fn run_target(t: Arc<Target>, state: Arc<TargetState>, shared: Arc<Shared>
             + offset
             + Duration::from_nanos((t.interval.as_nanos() as u64).saturating_mul(k));
         tokio::time::sleep_until(due).await;
-        m.delay
-            .observe(Instant::now().saturating_duration_since(due).as_secs_f64());
         let permit = match tokio::time::timeout(t.timeout, shared.limit.acquire()).await {
             Ok(Ok(p)) => Some(p),
             Ok(Err(_)) => return,
             Err(_) => None,
         };
         if let Some(permit) = permit {
+            m.delay
+                .observe(Instant::now().saturating_duration_since(due).as_secs_f64());
             let in_flight = InFlight::new(&m.in_flight);
             // Boxed: the probe's (large) state machine exists only while it
             // runs, so 1,000 idle target tasks stay small.
