@@ -184,10 +184,20 @@ fn convert(s: Spanned<Raw>, file: u32) -> Node {
     Node { pos, val }
 }
 
+/// Most YAML nodes (mappings, sequences, scalars) one spec file may hold.
+pub const MAX_NODES: usize = 2_000_000;
+
 /// Parses one YAML (or JSON) document of file `file` into a tree.
 pub fn parse(text: &str, file: u32) -> Result<Node, Diagnostic> {
+    // Bounded memory on hostile input: at most MAX_NODES nodes (a 10,000-alert
+    // spec with tests has about 300,000), one document, nesting depth 64.
+    let mut budget = serde_saphyr::budget::Budget::default();
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = 2 * MAX_NODES;
+    budget.max_documents = 1;
     let options = serde_saphyr::options! {
         with_snippet: false,
+        budget: Some(budget),
     };
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
         Ok(root) => Ok(convert(root, file)),

@@ -305,3 +305,44 @@ fn rendering_is_rustc_style() {
     );
     assert_eq!(text, expected);
 }
+
+#[test]
+fn hostile_input_is_rejected_without_panic() {
+    // deep nesting
+    let deep = format!(
+        "version: 1\nscrape_jobs: {}{}\n",
+        "[".repeat(5_000),
+        "]".repeat(5_000)
+    );
+    let got = diagnose(&deep);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("2:") && got[0].contains("invalid YAML"),
+        "{got:?}"
+    );
+    // a billion-laughs style alias bomb
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = format!("*a{}", i - 1);
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![prev.as_str(); 10].join(", ")
+        ));
+    }
+    let got = diagnose(&bomb);
+    assert!(got.iter().any(|g| g.contains("invalid YAML")), "{got:?}");
+    // a file above the size limit is refused before it is read
+    let s = scratch_with("big", &[]);
+    let path = s.0.join("big.yaml");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(rulegen::load::MAX_FILE_BYTES + 1).unwrap();
+    let c = rulegen::compile(&path);
+    assert_eq!(c.diags.error_count(), 1);
+    assert!(
+        c.diags.list[0]
+            .message
+            .contains("above the 33554432 byte limit"),
+        "{}",
+        c.diags.list[0].message
+    );
+}
