@@ -326,7 +326,7 @@ fn hostile_input_is_rejected_without_panic() {
         let prev = format!("*a{}", i - 1);
         bomb.push_str(&format!(
             "a{i}: &a{i} [{}]\n",
-            vec![prev.as_str(); 10].join(", ")
+            [prev.as_str(); 10].join(", ")
         ));
     }
     let got = diagnose(&bomb);
