@@ -100,3 +100,33 @@ fn concurrent_increments_are_not_lost() {
     assert_eq!(h.count(), 400_000);
     assert_eq!(h.sum(), 200_000.0);
 }
+
+#[test]
+fn more_threads_than_shards_share_shards_without_losing_counts() {
+    let r = Registry::new("t");
+    let c = r.counter(&C).with_labels(&["a"]).unwrap();
+    let h = r.histogram(&H).with_labels(&["x"]).unwrap();
+    let threads = 2 * super::cells::SHARDS;
+    std::thread::scope(|s| {
+        for i in 0..threads {
+            let (c, h) = (c.clone(), h.clone());
+            s.spawn(move || {
+                for _ in 0..10_000 {
+                    c.inc_by(2);
+                    h.observe(if i % 2 == 0 { 0.0625 } else { 2.0 });
+                }
+            });
+        }
+    });
+    let n = threads as u64 * 10_000;
+    assert_eq!(c.get(), 2 * n);
+    assert_eq!(h.count(), n);
+    assert_eq!(h.sum(), (n / 2) as f64 * 0.0625 + (n / 2) as f64 * 2.0);
+    let text = scrape(&r);
+    assert!(text.contains(&format!("t_events_total{{kind=\"a\"}} {}\n", 2 * n)));
+    assert!(text.contains(&format!(
+        "t_wait_seconds_bucket{{q=\"x\",le=\"0.1\"}} {}\nt_wait_seconds_bucket{{q=\"x\",le=\"1.0\"}} {}\nt_wait_seconds_bucket{{q=\"x\",le=\"+Inf\"}} {n}\n",
+        n / 2,
+        n / 2
+    )));
+}
