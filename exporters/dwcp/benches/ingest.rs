@@ -7,26 +7,9 @@
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use dwcp_exporter::event::parse_line;
+use dwcp_exporter::event::{parse_line, EXAMPLES as LINES};
 use dwcp_exporter::ingest::{Ingest, Transport};
 use dwcp_exporter::metrics::Dwcp;
-
-const LINES: [&str; 14] = [
-    "stream_start",
-    "stream_data sent=1048576 received=4096",
-    "stream_error kind=timeout count=1",
-    "stream_end",
-    "stream_latency seconds=0.0125",
-    "bandwidth_utilization ratio=0.75",
-    "compression_complete data_type=vm_memory original=4194304 compressed=1048576 delta_hit=1 seconds=0.0042",
-    "baseline_update data_type=vm_memory count=2",
-    "migration_complete mode=dwcp vm_size=large result=success seconds=12.5",
-    "migration_speedup vm_size=large factor=2.5",
-    "federation_sync peer=cluster-b seconds=0.8 bytes_saved=100000",
-    "component_health component=amst healthy=1",
-    "feature_enabled feature=hde enabled=1",
-    "info version=1.0.0",
-];
 
 fn batch(n: usize) -> String {
     let mut s = String::new();

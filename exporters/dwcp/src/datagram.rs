@@ -65,33 +65,8 @@ pub fn udp(addr: &str, ingest: Arc<Ingest>) -> io::Result<(SocketAddr, Receiver)
     let sock: UdpSocket = sock.into();
     sock.set_read_timeout(Some(POLL))?;
     let local = sock.local_addr()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let s = stop.clone();
-    let thread = std::thread::Builder::new()
-        .name("ingest-udp".into())
-        .spawn(move || {
-            let mut buf = vec![0u8; MAX_DATAGRAM];
-            while !s.load(Ordering::Relaxed) {
-                match sock.recv(&mut buf) {
-                    Ok(n) => {
-                        ingest.ingest_datagram(&buf[..n], Transport::Udp);
-                    }
-                    Err(e) if is_timeout(&e) => {}
-                    Err(e) => {
-                        tracing::warn!(err = %e, "UDP receive failed");
-                        std::thread::sleep(Duration::from_millis(10));
-                    }
-                }
-            }
-        })?;
-    Ok((
-        local,
-        Receiver {
-            stop,
-            thread: Some(thread),
-            unlink: None,
-        },
-    ))
+    let receiver = spawn(Transport::Udp, ingest, move |buf| sock.recv(buf), None)?;
+    Ok((local, receiver))
 }
 
 /// Binds a unix datagram socket at `path` (replacing a stale socket file)
@@ -111,20 +86,35 @@ pub fn unix(path: &Path, ingest: Arc<Ingest>) -> io::Result<Receiver> {
     let sock = UnixDatagram::bind(path)?;
     let _ = socket2::SockRef::from(&sock).set_recv_buffer_size(RECV_BUFFER);
     sock.set_read_timeout(Some(POLL))?;
+    spawn(
+        Transport::Unix,
+        ingest,
+        move |buf| sock.recv(buf),
+        Some(path.to_path_buf()),
+    )
+}
+
+/// Runs `recv` on a thread, applying each datagram, until stopped.
+fn spawn(
+    transport: Transport,
+    ingest: Arc<Ingest>,
+    mut recv: impl FnMut(&mut [u8]) -> io::Result<usize> + Send + 'static,
+    unlink: Option<PathBuf>,
+) -> io::Result<Receiver> {
     let stop = Arc::new(AtomicBool::new(false));
     let s = stop.clone();
     let thread = std::thread::Builder::new()
-        .name("ingest-unix".into())
+        .name(format!("ingest-{}", transport.as_str()))
         .spawn(move || {
             let mut buf = vec![0u8; MAX_DATAGRAM];
             while !s.load(Ordering::Relaxed) {
-                match sock.recv(&mut buf) {
+                match recv(&mut buf) {
                     Ok(n) => {
-                        ingest.ingest_datagram(&buf[..n], Transport::Unix);
+                        ingest.ingest_datagram(&buf[..n], transport);
                     }
                     Err(e) if is_timeout(&e) => {}
                     Err(e) => {
-                        tracing::warn!(err = %e, "unix socket receive failed");
+                        tracing::warn!(transport = transport.as_str(), err = %e, "receive failed");
                         std::thread::sleep(Duration::from_millis(10));
                     }
                 }
@@ -133,7 +123,7 @@ pub fn unix(path: &Path, ingest: Arc<Ingest>) -> io::Result<Receiver> {
     Ok(Receiver {
         stop,
         thread: Some(thread),
-        unlink: Some(path.to_path_buf()),
+        unlink,
     })
 }
 

@@ -19,6 +19,24 @@ pub const MAX_LINE: usize = 1024;
 /// Longest accepted label value, in bytes.
 pub const MAX_LABEL: usize = 128;
 
+/// One example line of every event, in protocol order.
+pub const EXAMPLES: [&str; 14] = [
+    "stream_start",
+    "stream_data sent=1048576 received=4096",
+    "stream_error kind=timeout count=1",
+    "stream_end",
+    "stream_latency seconds=0.0125",
+    "bandwidth_utilization ratio=0.75",
+    "compression_complete data_type=vm_memory original=4194304 compressed=1048576 delta_hit=1 seconds=0.0042",
+    "baseline_update data_type=vm_memory count=2",
+    "migration_complete mode=dwcp vm_size=large result=success seconds=12.5",
+    "migration_speedup vm_size=large factor=2.5",
+    "federation_sync peer=cluster-b seconds=0.8 bytes_saved=100000",
+    "component_health component=amst healthy=1",
+    "feature_enabled feature=hde enabled=1",
+    "info version=1.0.0",
+];
+
 /// One DWCP event, borrowing its label values from the input line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event<'a> {
@@ -282,16 +300,18 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The error for a line of `len` bytes, over [`MAX_LINE`].
+pub fn line_too_long(len: usize) -> ParseError {
+    err(
+        Reason::LineTooLong,
+        format!("line of {len} bytes exceeds the limit of {MAX_LINE}"),
+    )
+}
+
 /// Parses one line. `Ok(None)` for blank lines and `#` comments.
 pub fn parse_line(line: &str) -> Result<Option<Event<'_>>, ParseError> {
     if line.len() > MAX_LINE {
-        return Err(err(
-            Reason::LineTooLong,
-            format!(
-                "line of {} bytes exceeds the limit of {MAX_LINE}",
-                line.len()
-            ),
-        ));
+        return Err(line_too_long(line.len()));
     }
     let line = line.trim();
     if line.is_empty() || line.starts_with('#') {

@@ -11,22 +11,7 @@ fn bad(line: &str) -> (Reason, String) {
 
 #[test]
 fn every_event_parses_and_prints_back() {
-    let lines = [
-        "stream_start",
-        "stream_data sent=1048576 received=4096",
-        "stream_error kind=timeout count=3",
-        "stream_end",
-        "stream_latency seconds=0.0125",
-        "bandwidth_utilization ratio=0.75",
-        "compression_complete data_type=vm_memory original=4096 compressed=1024 delta_hit=1 seconds=0.002",
-        "baseline_update data_type=vm_memory count=2",
-        "migration_complete mode=dwcp vm_size=large result=success seconds=12.5",
-        "migration_speedup vm_size=large factor=2.5",
-        "federation_sync peer=cluster-b seconds=0.8 bytes_saved=100000",
-        "component_health component=amst healthy=1",
-        "feature_enabled feature=hde enabled=0",
-        "info version=1.0.0",
-    ];
+    let lines = EXAMPLES;
     for l in lines {
         assert_eq!(ok(l).to_string(), l);
     }

@@ -489,7 +489,7 @@ fn expire_map<H>(map: &mut Map<H>, stale: &dyn Fn(u64) -> bool, remove: impl Fn(
 /// Parses one raw line of a batch or datagram.
 fn parse_bytes(raw: &[u8]) -> Result<Option<Event<'_>>, ParseError> {
     if raw.len() > crate::event::MAX_LINE + 1 {
-        return parse_line_len(raw.len());
+        return Err(crate::event::line_too_long(raw.len()));
     }
     match std::str::from_utf8(raw) {
         Ok(s) => parse_line(s.strip_suffix('\r').unwrap_or(s)),
@@ -498,14 +498,4 @@ fn parse_bytes(raw: &[u8]) -> Result<Option<Event<'_>>, ParseError> {
             message: format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1),
         }),
     }
-}
-
-fn parse_line_len(len: usize) -> Result<Option<Event<'static>>, ParseError> {
-    Err(ParseError {
-        reason: Reason::LineTooLong,
-        message: format!(
-            "line of {len} bytes exceeds the limit of {}",
-            crate::event::MAX_LINE
-        ),
-    })
 }

@@ -6,7 +6,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::time::Duration;
 
-use dwcp_exporter::event::parse_line;
+use dwcp_exporter::event::{parse_line, EXAMPLES};
 use dwcp_exporter::ingest::{Ingest, Transport};
 use dwcp_exporter::metrics::{Dwcp, MigrationTimer, Mode, Outcome};
 
@@ -98,22 +98,7 @@ fn timeout_count(d: &Dwcp) -> u64 {
 #[test]
 fn applying_parsed_events_to_existing_series_does_not_allocate() {
     let ingest = Ingest::new(Dwcp::new(), 1000, None);
-    let lines = [
-        "stream_start",
-        "stream_data sent=1000 received=24",
-        "stream_error kind=timeout count=2",
-        "stream_end",
-        "stream_latency seconds=0.003",
-        "bandwidth_utilization ratio=0.5",
-        "compression_complete data_type=vm_memory original=4000 compressed=1000 delta_hit=1 seconds=0.002",
-        "baseline_update data_type=vm_memory count=3",
-        "migration_complete mode=dwcp vm_size=large result=success seconds=12.5",
-        "migration_speedup vm_size=large factor=2.5",
-        "federation_sync peer=cluster-b seconds=0.8 bytes_saved=100000",
-        "component_health component=amst healthy=1",
-        "feature_enabled feature=hde enabled=1",
-        "info version=1.0.0",
-    ];
+    let lines = EXAMPLES;
     let events: Vec<_> = lines
         .iter()
         .map(|l| parse_line(l).unwrap().unwrap())
