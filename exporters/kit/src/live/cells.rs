@@ -24,7 +24,7 @@ pub(crate) trait Handle {
 /// Each thread adds into the shard picked for it on first use (round
 /// robin), so two threads hammering one handle touch different cache lines;
 /// readers sum the shards at scrape time.
-pub(crate) const SHARDS: usize = 8;
+pub(crate) const SHARDS: usize = 4;
 
 static NEXT_SHARD: AtomicUsize = AtomicUsize::new(0);
 
