@@ -33,7 +33,9 @@ impl Collector for DomainsCollector {
     fn collect(&self, w: &mut MetricWriter) -> Result<(), CollectError> {
         let view = self.0.current();
         let s = &view.snap;
-        if !s.up && !view.stale {
+        // Nothing known yet (or libvirt was down at the last good
+        // collection): write no domain families at all.
+        if !s.up {
             return Ok(());
         }
         let ds = &s.domains;
