@@ -12,6 +12,7 @@
 
 pub mod cli;
 pub mod collectors;
+pub mod dedupe;
 pub mod fallback;
 pub mod ffi;
 pub mod meta;

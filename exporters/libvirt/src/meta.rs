@@ -95,32 +95,19 @@ impl DomainMeta {
     /// nameless disk after its source (or `disk<N>`); later duplicates are
     /// dropped, so `_info` series are never emitted twice.
     pub fn dedupe_devices(&mut self) {
-        let mut seen = std::collections::HashSet::new();
-        let mut i = 0;
-        self.interfaces.retain_mut(|n| {
-            if n.target.is_empty() {
-                n.target = if n.mac.is_empty() {
-                    format!("net{i}")
-                } else {
-                    n.mac.clone()
-                };
-            }
-            i += 1;
-            seen.insert(n.target.clone())
-        });
-        seen.clear();
-        let mut i = 0;
-        self.disks.retain_mut(|d| {
-            if d.target.is_empty() {
-                d.target = if d.source.is_empty() {
-                    format!("disk{i}")
-                } else {
-                    d.source.clone()
-                };
-            }
-            i += 1;
-            seen.insert(d.target.clone())
-        });
+        use crate::dedupe::unique_names;
+        unique_names(
+            &mut self.interfaces,
+            "net",
+            |n| &mut n.target,
+            |n| Some(n.mac.clone()),
+        );
+        unique_names(
+            &mut self.disks,
+            "disk",
+            |d| &mut d.target,
+            |d| Some(d.source.clone()),
+        );
     }
 }
 

@@ -188,27 +188,14 @@ impl DomainStats {
     /// interface `net<N>`; a later device with a name already used is
     /// dropped, so no series is ever emitted twice.
     pub fn dedupe_devices(&mut self) {
-        let mut seen = std::collections::HashSet::new();
-        let mut i = 0;
-        self.blocks.retain_mut(|b| {
-            if b.name.is_empty() {
-                b.name = match &b.path {
-                    Some(p) if !p.is_empty() => p.clone(),
-                    _ => format!("block{i}"),
-                };
-            }
-            i += 1;
-            seen.insert(b.name.clone())
-        });
-        seen.clear();
-        let mut i = 0;
-        self.nets.retain_mut(|n| {
-            if n.name.is_empty() {
-                n.name = format!("net{i}");
-            }
-            i += 1;
-            seen.insert(n.name.clone())
-        });
+        use crate::dedupe::unique_names;
+        unique_names(
+            &mut self.blocks,
+            "block",
+            |b| &mut b.name,
+            |b| b.path.clone(),
+        );
+        unique_names(&mut self.nets, "net", |n| &mut n.name, |_| None);
     }
 
     /// Copies group `g` (one `G_*` bit) from `from`.

@@ -453,37 +453,27 @@ fn domain_counts_jobs_and_host_match_virsh() {
 
     // The setup script's storage pool, against `virsh pool-info --bytes`.
     let pool = virsh(QEMU, &["pool-info", "lvx-pool", "--bytes"]);
-    let pf = |name: &str| -> f64 {
-        pool.lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split(':').nth(1))
-            .and_then(|v| v.split_whitespace().next())
-            .map(num)
-            .unwrap_or_else(|| panic!("{name} not in pool-info"))
-    };
     let p = [("pool", "lvx-pool")];
     assert_eq!(m.must("libvirt_storage_pool_state", &p), 2.0);
     assert_eq!(
         m.must("libvirt_storage_pool_capacity_bytes", &p),
-        pf("Capacity")
+        number(&pool, "Capacity")
     );
     assert_eq!(m.must("libvirt_storage_pool_volumes", &p), 1.0);
     let alloc = m.must("libvirt_storage_pool_allocation_bytes", &p);
     let avail = m.must("libvirt_storage_pool_available_bytes", &p);
     // Used space of a live filesystem moves: allow 1 GiB of drift.
-    assert!((alloc - pf("Allocation")).abs() < 1e9, "allocation {alloc}");
-    assert!((avail - pf("Available")).abs() < 1e9, "available {avail}");
+    assert!(
+        (alloc - number(&pool, "Allocation")).abs() < 1e9,
+        "allocation {alloc}"
+    );
+    assert!(
+        (avail - number(&pool, "Available")).abs() < 1e9,
+        "available {avail}"
+    );
 
     let node = virsh(QEMU, &["nodeinfo"]);
-    let field = |name: &str| -> f64 {
-        node.lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split(':').nth(1))
-            .and_then(|v| v.split_whitespace().next())
-            .map(num)
-            .unwrap_or_else(|| panic!("{name} not in nodeinfo"))
-    };
-    assert_eq!(m.must("libvirt_node_cpus", &[]), field("CPU(s)"));
+    assert_eq!(m.must("libvirt_node_cpus", &[]), number(&node, "CPU(s)"));
     let model = node
         .lines()
         .find(|l| l.starts_with("CPU model"))
@@ -495,21 +485,27 @@ fn domain_counts_jobs_and_host_match_virsh() {
             "libvirt_node_info",
             &[
                 ("cpu_model", model),
-                ("sockets", &field("CPU socket(s)").to_string()),
-                ("cores_per_socket", &field("Core(s) per socket").to_string()),
-                ("threads_per_core", &field("Thread(s) per core").to_string()),
-                ("numa_cells", &field("NUMA cell(s)").to_string()),
+                ("sockets", &number(&node, "CPU socket(s)").to_string()),
+                (
+                    "cores_per_socket",
+                    &number(&node, "Core(s) per socket").to_string()
+                ),
+                (
+                    "threads_per_core",
+                    &number(&node, "Thread(s) per core").to_string()
+                ),
+                ("numa_cells", &number(&node, "NUMA cell(s)").to_string()),
             ]
         ),
         1.0
     );
     assert_eq!(
         m.must("libvirt_node_memory_bytes", &[]),
-        field("Memory size") * 1024.0
+        number(&node, "Memory size") * 1024.0
     );
     assert_eq!(
         m.must("libvirt_node_cpu_frequency_hertz", &[]),
-        field("CPU frequency") * 1e6
+        number(&node, "CPU frequency") * 1e6
     );
     // Overcommit view: the running guests' vCPUs and memory added up.
     let stats = domstats(QEMU, &["--list-running"]);

@@ -12,21 +12,6 @@ use libvirt_exporter::poller::{Config, Poller};
 
 const DEFAULT: &str = "test:///default";
 
-fn field(text: &str, name: &str) -> String {
-    text.lines()
-        .find(|l| l.trim_start().starts_with(name))
-        .and_then(|l| l.split_once(':'))
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_else(|| panic!("{name} not in {text}"))
-}
-
-fn first_number(s: &str) -> f64 {
-    s.split_whitespace()
-        .next()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no number in {s:?}"))
-}
-
 #[test]
 fn test_default_fills_groups_per_domain_and_matches_virsh() {
     let exp = Exporter::start(DEFAULT, &[]);
@@ -54,15 +39,15 @@ fn test_default_fills_groups_per_domain_and_matches_virsh() {
     );
     assert_eq!(
         m.must("libvirt_domain_memory_maximum_bytes", &d),
-        first_number(&field(&info, "Max memory")) * 1024.0
+        number(&info, "Max memory") * 1024.0
     );
     assert_eq!(
         m.must("libvirt_domain_memory_current_bytes", &d),
-        first_number(&field(&info, "Used memory")) * 1024.0
+        number(&info, "Used memory") * 1024.0
     );
     assert_eq!(
         m.must("libvirt_domain_vcpu_current", &d),
-        first_number(&field(&info, "CPU(s)"))
+        number(&info, "CPU(s)")
     );
     assert!(m.must("libvirt_domain_cpu_time_seconds_total", &d) > 0.0);
     let vcpus = virsh(DEFAULT, &["vcpuinfo", "test"]);
@@ -73,7 +58,7 @@ fn test_default_fills_groups_per_domain_and_matches_virsh() {
     let vda = [("domain", "test"), ("target_device", "vda")];
     assert_eq!(
         m.must("libvirt_domain_block_capacity_bytes", &vda),
-        first_number(&field(&blk, "Capacity"))
+        number(&blk, "Capacity")
     );
     assert!(m.must("libvirt_domain_block_read_requests_total", &vda) > 0.0);
     assert_eq!(
@@ -129,15 +114,15 @@ fn test_default_fills_groups_per_domain_and_matches_virsh() {
         let l = [("pool", pool)];
         assert_eq!(
             m.must("libvirt_storage_pool_capacity_bytes", &l),
-            first_number(&field(&p, "Capacity"))
+            number(&p, "Capacity")
         );
         assert_eq!(
             m.must("libvirt_storage_pool_allocation_bytes", &l),
-            first_number(&field(&p, "Allocation"))
+            number(&p, "Allocation")
         );
         assert_eq!(
             m.must("libvirt_storage_pool_available_bytes", &l),
-            first_number(&field(&p, "Available"))
+            number(&p, "Available")
         );
         let running = field(&p, "State") == "running";
         assert_eq!(
@@ -155,13 +140,10 @@ fn test_default_fills_groups_per_domain_and_matches_virsh() {
         }
     }
     let node = virsh(DEFAULT, &["nodeinfo"]);
-    assert_eq!(
-        m.must("libvirt_node_cpus", &[]),
-        first_number(&field(&node, "CPU(s)"))
-    );
+    assert_eq!(m.must("libvirt_node_cpus", &[]), number(&node, "CPU(s)"));
     assert_eq!(
         m.must("libvirt_node_memory_bytes", &[]),
-        first_number(&field(&node, "Memory size")) * 1024.0
+        number(&node, "Memory size") * 1024.0
     );
     // The test driver has no job stats: no job series, and no failure.
     assert!(m.of("libvirt_domain_job_type").is_empty());
@@ -208,7 +190,7 @@ fn thousand_domain_node() {
         let info = virsh(&uri, &["dominfo", dom]);
         assert_eq!(
             m.must("libvirt_domain_memory_maximum_bytes", &[("domain", dom)]),
-            first_number(&field(&info, "Max memory")) * 1024.0
+            number(&info, "Max memory") * 1024.0
         );
     }
     assert_eq!(

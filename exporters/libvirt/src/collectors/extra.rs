@@ -74,6 +74,9 @@ impl Collector for JobsCollector {
     }
 }
 
+/// Reads one value of a storage pool.
+type PoolField = fn(&crate::ffi::PoolInfo) -> Option<u64>;
+
 /// Storage pool state and sizes.
 pub struct PoolsCollector(pub Arc<Source>);
 
@@ -89,25 +92,18 @@ impl Collector for PoolsCollector {
             Some(Err(e)) => return Err(CollectError::new(e.clone())),
             Some(Ok(p)) => p,
         };
-        let mut f = w.family(&m::STORAGE_POOL_STATE);
-        for p in pools {
-            f.sample_u64(&[&p.name], p.state as u64);
-        }
-        let mut f = w.family(&m::STORAGE_POOL_CAPACITY);
-        for p in pools {
-            f.sample_u64(&[&p.name], p.capacity);
-        }
-        let mut f = w.family(&m::STORAGE_POOL_ALLOCATION);
-        for p in pools {
-            f.sample_u64(&[&p.name], p.allocation);
-        }
-        let mut f = w.family(&m::STORAGE_POOL_AVAILABLE);
-        for p in pools {
-            f.sample_u64(&[&p.name], p.available);
-        }
-        let mut f = w.family(&m::STORAGE_POOL_VOLUMES);
-        for p in pools {
-            put(&mut f, &[&p.name], p.volumes);
+        let fams: [(&MetricDef, PoolField); 5] = [
+            (&m::STORAGE_POOL_STATE, |p| Some(p.state as u64)),
+            (&m::STORAGE_POOL_CAPACITY, |p| Some(p.capacity)),
+            (&m::STORAGE_POOL_ALLOCATION, |p| Some(p.allocation)),
+            (&m::STORAGE_POOL_AVAILABLE, |p| Some(p.available)),
+            (&m::STORAGE_POOL_VOLUMES, |p| p.volumes),
+        ];
+        for (def, get) in fams {
+            let mut f = w.family(def);
+            for p in pools {
+                put(&mut f, &[&p.name], get(p));
+            }
         }
         Ok(())
     }

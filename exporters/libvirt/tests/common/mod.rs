@@ -339,3 +339,22 @@ pub fn wait_for<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// The text after `name:` on the first line of `text` that starts with
+/// `name` (virsh's `dominfo`, `nodeinfo`, `pool-info` layout).
+pub fn field(text: &str, name: &str) -> String {
+    text.lines()
+        .find(|l| l.trim_start().starts_with(name))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_else(|| panic!("{name} not in {text}"))
+}
+
+/// The first number of [`field`].
+pub fn number(text: &str, name: &str) -> f64 {
+    let v = field(text, name);
+    v.split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{name}: no number in {v:?}"))
+}
