@@ -50,9 +50,15 @@ impl Drop for Receiver {
     }
 }
 
-/// Binds a UDP socket on `addr` and applies what arrives; returns the bound address.
+/// Binds a UDP socket on `addr` (`host:port`, or `:port` for all interfaces)
+/// and applies what arrives; returns the bound address.
 pub fn udp(addr: &str, ingest: Arc<Ingest>) -> io::Result<(SocketAddr, Receiver)> {
-    let sa: SocketAddr = addr
+    // `:9470` means every interface, as for --web.listen-address.
+    let full = match addr.strip_prefix(':') {
+        Some(port) => format!("0.0.0.0:{port}"),
+        None => addr.to_string(),
+    };
+    let sa: SocketAddr = full
         .parse()
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("{addr}: {e}")))?;
     let sock = socket2::Socket::new(

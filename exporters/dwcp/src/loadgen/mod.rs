@@ -62,7 +62,8 @@ pub struct Args {
     pub state_size: u64,
 
     /// zstd level of DWCP transfers.
-    #[arg(long = "zstd-level", value_name = "N", default_value_t = 1)]
+    #[arg(long = "zstd-level", value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(i32).range(1..=22))]
     pub zstd_level: i32,
 
     /// VM size class label (default: small < 256 MiB <= medium < 4 GiB <= large).
@@ -169,6 +170,13 @@ pub fn run(args: &Args, sink: &mut Sink) -> Result<Vec<Round>, String> {
     }
     if !(0.0..=1.0).contains(&args.dirty_fraction) {
         return Err("--dirty-fraction must be between 0 and 1".into());
+    }
+    let seconds_ok = |v: f64| v.is_finite() && v >= 0.0;
+    if matches!(args.duration, Some(d) if !seconds_ok(d)) {
+        return Err("--duration must be a number of seconds >= 0".into());
+    }
+    if !seconds_ok(args.linger) {
+        return Err("--linger must be a number of seconds >= 0".into());
     }
     let pages = (args.image_size as usize).div_ceil(PAGE);
     let state_pages = (args.state_size as usize).div_ceil(PAGE);
