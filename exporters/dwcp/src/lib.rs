@@ -11,6 +11,8 @@
 //! - [`client`]: a small HTTP client for posting event batches.
 //! - [`loadgen`]: the loopback workload of `dwcp-loadgen`.
 
+#![warn(missing_docs)]
+
 pub mod client;
 pub mod datagram;
 pub mod event;
