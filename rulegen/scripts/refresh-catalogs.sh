@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates configs/catalogs/{node-exporter,prometheus}.prom from the real
-# programs' /metrics (Debian packages prometheus-node-exporter and prometheus).
+# Regenerates configs/catalogs/{node-exporter,prometheus,alertmanager}.prom from the
+# real programs' /metrics (Debian packages prometheus-node-exporter, prometheus and
+# prometheus-alertmanager).
 # Keeps only the `# HELP` and `# TYPE` lines: rulegen needs names and types.
 # cAdvisor is not packaged here; configs/catalogs/cadvisor.prom is maintained
 # by hand from cAdvisor's documentation (see its header).
@@ -30,8 +31,23 @@ ver=$(prometheus-node-exporter --version 2>&1 | head -1)
 { header node-exporter "$ver"; curl -fsS "http://127.0.0.1:$np/metrics" | grep -E '^# (HELP|TYPE) ' ; } >"$out/node-exporter.prom"
 
 pp=$(free_port)
+# a rule group and an Alertmanager target so the per-group and notifier
+# families have children (a family without children is not exposed)
+cat >"$tmp/rules.yml" <<CFG
+groups:
+  - name: catalog
+    interval: 1s
+    rules:
+      - record: job:up:sum
+        expr: sum by (job) (up)
+      - alert: CatalogAlert
+        expr: up == 0
+CFG
 cat >"$tmp/prom.yml" <<CFG
-global: {scrape_interval: 1s}
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: ["$tmp/rules.yml"]
+alerting:
+  alertmanagers: [{static_configs: [{targets: ["127.0.0.1:1"]}]}]
 scrape_configs:
   - job_name: self
     static_configs: [{targets: ["127.0.0.1:$pp"]}]
@@ -52,4 +68,16 @@ ver=$(prometheus --version 2>&1 | head -1)
   curl -fsS "http://127.0.0.1:$pp/api/v1/label/__name__/values" \
     | python3 -c 'import json,sys; [print(f"# TYPE {n} gauge") for n in json.load(sys.stdin)["data"] if n=="up" or n.startswith("scrape_")]'
 } >"$out/prometheus.prom"
+ap=$(free_port); cp_=$(free_port)
+cat >"$tmp/am.yml" <<CFG
+route: {receiver: "null"}
+receivers: [{name: "null"}]
+CFG
+prometheus-alertmanager --config.file="$tmp/am.yml" --web.listen-address="127.0.0.1:$ap" \
+  --cluster.listen-address="127.0.0.1:$cp_" --storage.path="$tmp/am-data" >"$tmp/am.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$ap/-/ready" 200
+ver=$(prometheus-alertmanager --version 2>&1 | head -1)
+{ header alertmanager "$ver"; curl -fsS "http://127.0.0.1:$ap/metrics" | grep -E '^# (HELP|TYPE) ' ; } >"$out/alertmanager.prom"
+
 wc -l "$out"/*.prom

@@ -31,19 +31,19 @@ fn promtool_accepts_config_and_rules() {
         .arg(s.0.join("prometheus/prometheus.yml")));
     assert!(ok, "{out}");
     // check config also resolves and checks every rule file, relative to prometheus.yml
-    assert!(out.contains("SUCCESS: 14 rule files found"), "{out}");
+    assert!(out.contains("SUCCESS: 15 rule files found"), "{out}");
     let rules: Vec<_> = std::fs::read_dir(s.0.join("prometheus/rules"))
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .collect();
-    assert_eq!(rules.len(), 14);
+    assert_eq!(rules.len(), 15);
     let (ok, out) = run(Command::new(&promtool)
         .arg("check")
         .arg("rules")
         .args(&rules));
     assert!(ok, "{out}");
-    assert_eq!(out.matches("SUCCESS").count(), 14, "{out}");
+    assert_eq!(out.matches("SUCCESS").count(), 15, "{out}");
 }
 
 #[test]
@@ -53,7 +53,7 @@ fn rulegen_test_runs_promtool_unit_tests() {
     assert!(ok, "{out}");
     assert_eq!(
         out.matches("SUCCESS").count(),
-        7,
+        8,
         "one SUCCESS per alert group:\n{out}"
     );
     assert!(!out.contains("FAILED"), "{out}");
