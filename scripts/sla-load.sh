@@ -121,3 +121,86 @@ print(f"schedule delay (start minus due time, exporter histogram) over {total} s
 print(f"interval jitter seen by the {seen['paths']} http/health targets, |gap - 1 s| over {seen['gaps']} gaps: "
       f"p50 {seen['p50_ms']:.2f} ms, p99 {seen['p99_ms']:.2f} ms, p99.9 {seen['p999_ms']:.2f} ms, max {seen['max_ms']:.2f} ms")
 PY
+
+# ---- Phase 2: blackbox_exporter doing the same 1,000 probes per second ----
+# blackbox only probes when asked, so a second sla-exporter drives it: 1,000
+# targets, each a /probe URL of blackbox for one of the same loopback targets,
+# every second (the body must say probe_success 1). Measured: blackbox's CPU
+# and RSS, in the same invocation, same machine, same probed server.
+command -v prometheus-blackbox-exporter >/dev/null || { echo "prometheus-blackbox-exporter missing: phase 2 skipped" >&2; exit 1; }
+kill "$LOAD_PID" "$IDLE_PID" 2>/dev/null || true
+BB_PORT="$(free_port)"; DRIVER_PORT="$(free_port)"
+cat > "$WORK/blackbox.yml" <<'YML'
+modules:
+  http_2xx: {prober: http, timeout: 500ms, http: {preferred_ip_protocol: ip4}}
+  health: {prober: http, timeout: 500ms, http: {preferred_ip_protocol: ip4, fail_if_body_not_matches_regexp: ['"status":"healthy"']}}
+  tcp: {prober: tcp, timeout: 500ms, tcp: {preferred_ip_protocol: ip4}}
+YML
+python3 - "$TARGET" "$BB_PORT" > "$WORK/driver.yml" <<'PY'
+import sys, urllib.parse
+t, bb = sys.argv[1:]
+print("defaults: {interval: 1s, timeout: 900ms}")
+print("modules:\n  bb: {prober: http, http: {fail_if_body_not_matches_regexp: ['(?m)^probe_success 1$']}}")
+print("targets:")
+for i in range(1000):
+    if i < 700:
+        m, u = "http_2xx", f"http://{t}/ok/{i}"
+    elif i < 900:
+        m, u = "health", f"http://{t}/health/{i}"
+    else:
+        m, u = "tcp", t
+    q = urllib.parse.urlencode({"module": m, "target": u})
+    print(f"  - {{name: bb{i}, target: 'http://127.0.0.1:{bb}/probe?{q}', module: bb}}")
+PY
+prometheus-blackbox-exporter --config.file="$WORK/blackbox.yml" --web.listen-address="127.0.0.1:$BB_PORT" --log.level=error &
+PIDS+=($!); BB_PID=$!
+sleep 1
+"$BIN" --config.file "$WORK/driver.yml" --web.listen-address "127.0.0.1:$DRIVER_PORT" --log.level error &
+PIDS+=($!); DRIVER_PID=$!
+
+python3 - "$BB_PID" "$DRIVER_PID" "$TARGET_PID" "$DRIVER_PORT" "$WARMUP" "$WINDOW" <<'PY'
+import os, sys, time, urllib.request
+bb, driver, target, port, warmup, window = sys.argv[1:]
+warmup, window = int(warmup), int(window)
+tck = os.sysconf("SC_CLK_TCK")
+
+def cpu(pid):
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / tck
+
+def rss(pid):
+    for l in open(f"/proc/{pid}/status"):
+        if l.startswith("VmRSS:"):
+            return int(l.split()[1]) / 1024.0
+    return 0.0
+
+def sums():
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+    s = {}
+    for l in text.splitlines():
+        for name in ("sla_probes_total", "sla_probe_failures_total"):
+            if l.startswith(name + "{"):
+                s[name] = s.get(name, 0) + float(l.rsplit(" ", 1)[1])
+    return s
+
+time.sleep(warmup)
+s0 = sums()
+c0 = {p: cpu(p) for p in (bb, driver, target)}
+t0 = time.time()
+peak = 0.0
+while time.time() - t0 < window:
+    time.sleep(1)
+    peak = max(peak, rss(bb))
+elapsed = time.time() - t0
+c1 = {p: cpu(p) for p in (bb, driver, target)}
+s1 = sums()
+pct = {p: 100.0 * (c1[p] - c0[p]) / elapsed for p in c0}
+n = s1.get("sla_probes_total", 0) - s0.get("sla_probes_total", 0)
+f = s1.get("sla_probe_failures_total", 0) - s0.get("sla_probe_failures_total", 0)
+la = open("/proc/loadavg").read().split()[:3]
+print(f"--- blackbox_exporter, same 1000 probes/s via /probe (window {elapsed:.1f} s) ---")
+print(f"/probe requests: {n:.0f} ({n / elapsed:.1f}/s), not probe_success 1: {f:.0f}")
+print(f"blackbox_exporter: CPU {pct[bb]:.1f}% of one core, RSS max {peak:.1f} MB")
+print(f"driver (sla-exporter requesting /probe): CPU {pct[driver]:.1f}% of one core")
+print(f"load target: CPU {pct[target]:.1f}% of one core; load average {' '.join(la)}")
+PY
