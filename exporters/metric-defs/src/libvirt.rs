@@ -15,7 +15,7 @@ pub const SELF: SelfMetrics = crate::self_metrics!("libvirt_exporter");
 /// `libvirt_up`.
 pub const UP: MetricDef = MetricDef::gauge(
     "libvirt_up",
-    "Whether libvirt answered the last scrape over the exporter's connection (1) or not (0).",
+    "Whether libvirt answered this scrape over the exporter's connection before the scrape deadline (1) or not (0).",
     &[],
     Unit::None,
 );
