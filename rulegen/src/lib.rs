@@ -9,6 +9,7 @@
 //! file; [`output`] writes them atomically.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod catalog;
 pub mod check;
