@@ -746,8 +746,19 @@ fn check_route<'a>(
         }
     }
     for v in route.matchers_re.values() {
-        if v.val.contains('\n') {
-            d.error(v.pos, 1, "regex matcher spans lines");
+        if let Err(e) = regex::Regex::new(&format!("^(?:{})$", v.val)) {
+            let first = e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            d.error(
+                v.pos,
+                v.val.chars().count(),
+                format!("invalid regex `{}`: {first}", v.val),
+            );
         }
     }
     for c in &route.routes {

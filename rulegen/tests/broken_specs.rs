@@ -240,6 +240,13 @@ fn broken_spec_table() {
             ],
         ),
         (
+            "routing: invalid regex matcher",
+            format!(
+                "{BASE}routing:\n  receivers: [{{name: r, webhook: [{{url: \"http://127.0.0.1:5001/\"}}]}}]\n  route:\n    receiver: r\n    routes:\n      - {{match_re: {{component: \"dwcp(\"}}, receiver: r}}\n"
+            ),
+            vec!["28:32: error: invalid regex `dwcp(`: error: unclosed group"],
+        ),
+        (
             "YAML syntax error",
             edit("expr: dwcp_amst_streams_active > 100", "expr: [dwcp_amst_streams_active > 100"),
             vec!["12:17: error: invalid YAML: illegal placement of ':' indicator"],

@@ -219,3 +219,44 @@ fn no_secret_in_generated_alertmanager_config() {
     assert!(text.contains("routing_key_file: /etc/alertmanager/secrets/pagerduty-routing-key"));
     assert!(text.contains("smtp_auth_password_file: /etc/alertmanager/secrets/smtp-password"));
 }
+
+#[test]
+fn regex_routes_agree_with_amtool() {
+    let amtool = require("amtool", "prometheus-alertmanager");
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/in-full.yaml");
+    let c = rulegen::compile(&spec);
+    assert!(c.ok(), "{}", c.diags.render(&c.sources));
+    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/out-full/alertmanager/alertmanager.yml");
+    let routing = c.spec.routing.as_ref().unwrap();
+    for (labels, want) in [
+        (["severity=critical", "component=dwcp"], "pager"),
+        (["severity=critical", "component=sla"], "pager"),
+        (["severity=critical", "component=dwcpx"], "default"),
+        (["severity=warning", "component=dwcp"], "default"),
+    ] {
+        let (ok, out) = run(Command::new(&amtool)
+            .arg("config")
+            .arg("routes")
+            .arg("test")
+            .arg(format!("--config.file={}", config.display()))
+            .args(labels));
+        assert!(ok, "{out}");
+        let got = out
+            .lines()
+            .find(|l| !l.starts_with("Warning:"))
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        assert_eq!(got, want, "amtool, labels {labels:?}");
+        let map = labels.iter().map(|l| {
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        });
+        assert_eq!(
+            rulegen::emit::alertmanager::receivers_for(routing, &map.collect()).join(","),
+            want,
+            "rulegen, labels {labels:?}"
+        );
+    }
+}

@@ -187,7 +187,8 @@ pub fn receivers_for(r: &Routing, labels: &BTreeMap<String, String>) -> Vec<Stri
             .all(|(k, v)| labels.get(k).map(String::as_str).unwrap_or("") == v.val)
             && route.matchers_re.iter().all(|(k, v)| {
                 let have = labels.get(k).map(String::as_str).unwrap_or("");
-                v.val.split('|').any(|alt| alt == have)
+                // Alertmanager anchors regex matchers at both ends
+                regex::Regex::new(&format!("^(?:{})$", v.val)).is_ok_and(|re| re.is_match(have))
             })
     }
     fn walk(
