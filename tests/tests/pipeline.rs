@@ -239,11 +239,33 @@ fn events_to_prometheus_rules_to_alertmanager_to_receiver() {
         },
     );
     assert_eq!(rate.0, "dwcp-exporter");
-    // 1 MiB every 0.5 s (plus request latency): between 0.5 and 2.1 MiB/s.
+    // At most 2 batches of 1 MiB per second are sent; rate() extrapolates
+    // over short windows, so allow 2x on top, which still catches unit
+    // mistakes (bits, per-minute).
+    assert!(rate.1 < 4.0 * 1_048_576.0, "rate {}", rate.1);
+    // The scraped counter is exact: whole batches of 1 MiB.
+    let total = wait_for(
+        "dwcp_amst_sent_bytes_total",
+        Duration::from_secs(30),
+        || {
+            let v = get_json(
+                &c,
+                &format!("{prom_url}/api/v1/query?query=dwcp_amst_sent_bytes_total"),
+            )?;
+            let s = v["data"]["result"]
+                .as_array()
+                .and_then(|r| r.first().cloned())
+                .ok_or("no result")?;
+            s["value"][1]
+                .as_str()
+                .unwrap_or("")
+                .parse::<f64>()
+                .map_err(|e| e.to_string())
+        },
+    );
     assert!(
-        rate.1 > 500_000.0 && rate.1 < 2_200_000.0,
-        "rate {}",
-        rate.1
+        total >= 1_048_576.0 && total % 1_048_576.0 == 0.0,
+        "total {total}"
     );
 
     // The alert reaches Alertmanager and then the receiver.
