@@ -574,6 +574,82 @@ fn series_interval(ctx: &Ctx, vs: &VectorSelector, name: &str) -> Option<(Dur, S
 
 const COUNTER_FUNCS: &[&str] = &["rate", "irate", "increase", "resets"];
 
+/// Labels the series of `ast` can carry, when every selector in it has
+/// declared labels (our own exporters); `None` when any is unknown.
+fn possible_labels(ctx: &Ctx, ast: &Ast, out: &mut BTreeSet<String>) -> bool {
+    match ast {
+        Ast::VectorSelector(vs) => selector_labels(ctx, vs, out),
+        Ast::MatrixSelector(ms) => selector_labels(ctx, &ms.vs, out),
+        Ast::Call(c) => {
+            if matches!(c.func.name, "label_replace" | "label_join") {
+                if let Some(Ast::StringLiteral(dst)) = c.args.args.get(1).map(|b| b.as_ref()) {
+                    out.insert(dst.val.clone());
+                }
+            }
+            c.args.args.iter().all(|a| possible_labels(ctx, a, out))
+        }
+        Ast::Aggregate(a) => {
+            let mut inner = BTreeSet::new();
+            let known = possible_labels(ctx, &a.expr, &mut inner);
+            match &a.modifier {
+                Some(promql_parser::parser::LabelModifier::Include(l)) => {
+                    out.extend(l.labels.iter().cloned());
+                }
+                _ => out.extend(inner),
+            }
+            known
+        }
+        Ast::Binary(b) => possible_labels(ctx, &b.lhs, out) & possible_labels(ctx, &b.rhs, out),
+        Ast::Paren(p) => possible_labels(ctx, &p.expr, out),
+        Ast::Unary(u) => possible_labels(ctx, &u.expr, out),
+        Ast::Subquery(sq) => possible_labels(ctx, &sq.expr, out),
+        Ast::NumberLiteral(_) | Ast::StringLiteral(_) => true,
+        _ => false,
+    }
+}
+
+fn selector_labels(ctx: &Ctx, vs: &VectorSelector, out: &mut BTreeSet<String>) -> bool {
+    let Some(labels) = selector_name(vs)
+        .and_then(|n| ctx.cat.get(&n))
+        .and_then(|k| k.labels.as_ref())
+    else {
+        return false;
+    };
+    out.extend(labels.iter().cloned());
+    out.extend(["job", "instance"].map(String::from));
+    out.extend(ctx.extra_labels.iter().cloned());
+    true
+}
+
+/// `sum by (x)` where no series inside can carry `x` is almost always a typo.
+fn check_grouping(ctx: &Ctx, e: &Expr, a: &promql_parser::parser::AggregateExpr, d: &mut Diags) {
+    let Some(promql_parser::parser::LabelModifier::Include(by)) = &a.modifier else {
+        return;
+    };
+    let mut possible = BTreeSet::new();
+    if !possible_labels(ctx, &a.expr, &mut possible) {
+        return;
+    }
+    for l in &by.labels {
+        if !possible.contains(l) {
+            let (pos, len) = report_at(ctx, e, l);
+            let mut diag = Diagnostic::error(
+                pos,
+                len,
+                format!("no series here has a label `{l}` to group by"),
+            );
+            diag.help =
+                did_you_mean(&closest(l, possible.iter().map(String::as_str), 2)).or_else(|| {
+                    Some(format!(
+                        "labels available: {}",
+                        possible.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ))
+                });
+            d.push(diag);
+        }
+    }
+}
+
 fn walk(ctx: &Ctx, e: &Expr, ast: &Ast, d: &mut Diags) {
     match ast {
         Ast::VectorSelector(vs) => check_selector(ctx, e, vs, d),
@@ -628,6 +704,7 @@ fn walk(ctx: &Ctx, e: &Expr, ast: &Ast, d: &mut Diags) {
             }
         }
         Ast::Aggregate(a) => {
+            check_grouping(ctx, e, a, d);
             let op = a.op.to_string();
             if !PORTABLE_AGGREGATIONS.contains(&op.as_str()) {
                 let (pos, len) = report_at(ctx, e, &op);

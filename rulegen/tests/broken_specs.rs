@@ -136,6 +136,14 @@ fn broken_spec_table() {
             vec!["11:54: error: metric `dwcp_amst_stream_errors_total` has no label `error_typ` [did you mean `error_type`?]"],
         ),
         (
+            "grouping by a label no series has",
+            edit(
+                "expr: dwcp_amst_streams_active > 100",
+                "expr: sum by (job, instnace) (rate(dwcp_amst_stream_errors_total[1m])) > 100",
+            ),
+            vec!["11:28: error: no series here has a label `instnace` to group by [did you mean `instance`?]"],
+        ),
+        (
             "rate over a gauge",
             edit("expr: dwcp_amst_streams_active > 100", "expr: rate(dwcp_amst_streams_active[1m]) > 100"),
             vec![
