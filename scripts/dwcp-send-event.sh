@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sends DWCP events (one per line, see docs/dwcp-exporter.md) to a
-# dwcp-exporter over HTTP (curl), UDP or a unix datagram socket (OpenBSD nc).
+# dwcp-exporter over HTTP (curl), UDP (bash's /dev/udp) or a unix datagram
+# socket (OpenBSD nc).
 #
 #   dwcp-send-event.sh --http http://127.0.0.1:9470 'stream_data sent=4096 received=64'
 #   printf 'stream_start\nstream_end\n' | dwcp-send-event.sh --udp 127.0.0.1:9470
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -36,16 +37,16 @@ case "$mode" in
     echo
     ;;
 --udp)
-    need nc netcat-openbsd
     host=${target%:*} port=${target##*:}
     events "$@" | while IFS= read -r line; do
-        printf '%s\n' "$line" | nc -u -w0 "$host" "$port"
+        printf '%s\n' "$line" >"/dev/udp/$host/$port"
     done
     ;;
 --unix)
     need nc netcat-openbsd
+    # -q0: quit once stdin is sent (-w0 can exit before sending).
     events "$@" | while IFS= read -r line; do
-        printf '%s\n' "$line" | nc -U -u -w0 "$target"
+        printf '%s\n' "$line" | nc -U -u -q0 "$target"
     done
     ;;
 *) usage ;;

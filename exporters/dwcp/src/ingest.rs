@@ -130,8 +130,6 @@ pub struct Ingest {
     received: [Counter; 4],
     rejected: [Counter; 7],
     dropped_cardinality: Counter,
-    /// Milliseconds since `epoch`, advanced by [`Ingest::tick`].
-    clock: AtomicU64,
     epoch: Instant,
     ttl: Option<Ttl>,
     last_log: AtomicU64,
@@ -155,7 +153,6 @@ impl Ingest {
             rejected: Reason::ALL.map(|r| rej.with_labels(&[r.as_str()]).expect(fixed)),
             dropped_cardinality: drop.with_labels(&["cardinality"]).expect(fixed),
             registry,
-            clock: AtomicU64::new(0),
             epoch: Instant::now(),
             ttl,
             last_log: AtomicU64::new(0),
@@ -212,11 +209,12 @@ impl Ingest {
     /// logged (at most once a second).
     pub fn ingest_datagram(&self, bytes: &[u8], transport: Transport) -> Applied {
         let mut out = Applied::default();
+        let now = self.now();
         let mut cache = self.lock();
         for raw in bytes.split(|b| *b == b'\n') {
             match parse_bytes(raw) {
                 Ok(Some(e)) => {
-                    if self.apply_locked(&mut cache, &e) {
+                    if self.apply_locked(&mut cache, &e, now) {
                         out.applied += 1;
                     } else {
                         out.dropped += 1;
@@ -238,9 +236,10 @@ impl Ingest {
     /// Applies parsed events; returns how many were applied and dropped.
     pub fn apply_all(&self, events: &[Event<'_>], transport: Transport) -> Applied {
         let mut out = Applied::default();
+        let now = self.now();
         let mut cache = self.lock();
         for e in events {
-            if self.apply_locked(&mut cache, e) {
+            if self.apply_locked(&mut cache, e, now) {
                 out.applied += 1;
             } else {
                 out.dropped += 1;
@@ -253,7 +252,7 @@ impl Ingest {
 
     /// Applies one event; `false` if it was dropped by the cardinality cap.
     pub fn apply(&self, e: &Event<'_>, transport: Transport) -> bool {
-        let ok = self.apply_locked(&mut self.lock(), e);
+        let ok = self.apply_locked(&mut self.lock(), e, self.now());
         if ok {
             self.received[transport as usize].inc();
         }
@@ -264,8 +263,16 @@ impl Ingest {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn apply_locked(&self, c: &mut Cache, e: &Event<'_>) -> bool {
-        let now = self.clock.load(Relaxed);
+    /// Milliseconds since start when a TTL is set (0 otherwise: no clock read).
+    fn now(&self) -> u64 {
+        if self.ttl.is_some() {
+            self.epoch.elapsed().as_millis() as u64
+        } else {
+            0
+        }
+    }
+
+    fn apply_locked(&self, c: &mut Cache, e: &Event<'_>, now: u64) -> bool {
         let d = &self.dwcp;
         let r = match *e {
             Event::StreamStart => {
@@ -408,18 +415,11 @@ impl Ingest {
         }
     }
 
-    /// Advances the clock used for the TTL; call it periodically.
-    pub fn tick(&self) {
-        self.clock
-            .store(self.epoch.elapsed().as_millis() as u64, Relaxed);
-    }
-
     /// Removes series idle for longer than the TTL (no-op without one);
     /// returns how many label sets were expired.
     pub fn expire(&self) -> usize {
         let Some(ttl) = self.ttl else { return 0 };
-        self.tick();
-        let now = self.clock.load(Relaxed);
+        let now = self.now();
         let limit = ttl.ttl.as_millis() as u64;
         let stale = |seen: u64| now.saturating_sub(seen) > limit;
         let f = &self.dwcp.f;

@@ -1,4 +1,4 @@
-//! The shipped shell client (`scripts/dwcp-send-event.sh`, curl and nc)
+//! The shipped shell client (`scripts/dwcp-send-event.sh`: curl, /dev/udp, nc)
 //! against the real exporter, over HTTP, UDP and the unix socket.
 
 mod common;
@@ -16,6 +16,7 @@ fn send(args: &[&str]) -> String {
     for tool in ["curl", "nc"] {
         let found = Command::new("sh")
             .args(["-c", &format!("command -v {tool}")])
+            .stdout(std::process::Stdio::null())
             .status()
             .unwrap()
             .success();

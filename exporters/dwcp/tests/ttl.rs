@@ -11,8 +11,9 @@ fn idle_series_expire_but_counters_stay() {
     let p = Proc::start(&["--series.ttl=1s"]);
     let batch = "component_health component=gone healthy=1\n\
                  federation_sync peer=old seconds=0.5 bytes_saved=10\n";
-    assert_eq!(p.post(batch).status, 200);
+    // Taken before the events are applied: they cannot expire before start + TTL.
     let start = Instant::now();
+    assert_eq!(p.post(batch).status, 200);
     let s = p.scrape();
     assert_eq!(s["dwcp_component_health{component=\"gone\"}"], 1.0);
     assert_eq!(

@@ -137,7 +137,10 @@ impl Proc {
             .status
     }
 
-    /// Scrapes until `cond` holds on the samples (bounded by [`TIMEOUT`]).
+    /// Scrapes until `cond` holds on the samples (bounded by [`TIMEOUT`]),
+    /// then returns a fresh scrape: one scrape reads families one after the
+    /// other, so the one that satisfied `cond` may predate updates to
+    /// families it read earlier.
     pub fn wait_for(
         &self,
         what: &str,
@@ -145,9 +148,8 @@ impl Proc {
     ) -> BTreeMap<String, f64> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let s = self.scrape();
-            if cond(&s) {
-                return s;
+            if cond(&self.scrape()) {
+                return self.scrape();
             }
             assert!(Instant::now() < deadline, "timed out waiting for {what}");
             std::thread::sleep(Duration::from_millis(20));
