@@ -116,3 +116,13 @@ fn loadgen_without_an_exporter_serves_its_own_metrics() {
         .map(|(_, v)| *v);
     assert_eq!(build, Some(1.0));
 }
+
+#[test]
+fn sigterm_stops_cleanly_and_removes_the_unix_socket() {
+    let mut p = common::Proc::start_with_datagrams(&[]);
+    let sock = p.unix.clone().unwrap();
+    assert!(sock.exists());
+    let status = p.terminate();
+    assert!(status.success(), "exit status {status}");
+    assert!(!sock.exists(), "{} left behind", sock.display());
+}
