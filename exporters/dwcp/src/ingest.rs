@@ -19,6 +19,9 @@ use crate::metrics::{
     Amst, Dwcp, FederationPeer, Flag, Hde, MigrationOutcome, Speedup, StreamErrorKind,
 };
 
+/// Events applied per lock acquisition by [`Ingest::apply_all`].
+pub const APPLY_CHUNK: usize = 1024;
+
 /// Where events came from (`transport` label of `events_received_total`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transport {
@@ -234,18 +237,22 @@ impl Ingest {
     }
 
     /// Applies parsed events; returns how many were applied and dropped.
+    ///
+    /// The lock is taken per chunk of [`APPLY_CHUNK`] events, so a large
+    /// batch does not stall the datagram receivers.
     pub fn apply_all(&self, events: &[Event<'_>], transport: Transport) -> Applied {
         let mut out = Applied::default();
         let now = self.now();
-        let mut cache = self.lock();
-        for e in events {
-            if self.apply_locked(&mut cache, e, now) {
-                out.applied += 1;
-            } else {
-                out.dropped += 1;
+        for chunk in events.chunks(APPLY_CHUNK) {
+            let mut cache = self.lock();
+            for e in chunk {
+                if self.apply_locked(&mut cache, e, now) {
+                    out.applied += 1;
+                } else {
+                    out.dropped += 1;
+                }
             }
         }
-        drop(cache);
         self.received[transport as usize].inc_by(out.applied);
         out
     }
