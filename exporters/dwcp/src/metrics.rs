@@ -134,7 +134,7 @@ impl Default for Dwcp {
 impl Dwcp {
     /// All 21 families in a new registry (collector name `dwcp`).
     pub fn new() -> Self {
-        Self::in_registry(Arc::new(Registry::new("dwcp")))
+        Self::in_registry(Arc::new(Registry::sharded("dwcp")))
     }
 
     /// All 21 families registered in `registry`.

@@ -9,7 +9,8 @@ use crate::encode::{render_le, FamilyWriter};
 pub(crate) trait Cell: Send + Sync + 'static {
     /// Per-family data shared by all series (histogram bounds).
     type Extra: Send + Sync + 'static;
-    fn new(extra: &Self::Extra) -> Self;
+    /// A zeroed cell; `shards` is 1 (compact) or [`SHARDS`] (contended).
+    fn new(extra: &Self::Extra, shards: usize) -> Self;
     fn encode(&self, f: &mut FamilyWriter<'_>, labels: &[u8], extra: &Self::Extra);
 }
 
@@ -50,29 +51,43 @@ fn shard() -> usize {
 /// One cache line of atomics, so neighbouring shards do not false-share.
 #[repr(align(64))]
 #[derive(Default)]
-struct Line([AtomicU64; 8]);
+pub(crate) struct Line([AtomicU64; 8]);
 
-/// Per-thread shards of one counter, each on its own cache line.
-#[derive(Default)]
-pub(crate) struct CounterCell([Line; SHARDS]);
+/// One counter: a single atomic (compact: 8 bytes, for high-cardinality
+/// families) or per-thread shards each on its own cache line (for handles
+/// that several threads hammer).
+pub(crate) enum CounterCell {
+    Compact(AtomicU64),
+    Sharded(Box<[Line; SHARDS]>),
+}
 
 impl CounterCell {
     #[inline]
     fn add(&self, n: u64) {
-        self.0[shard()].0[0].fetch_add(n, Relaxed);
+        match self {
+            CounterCell::Compact(a) => a.fetch_add(n, Relaxed),
+            CounterCell::Sharded(lines) => lines[shard()].0[0].fetch_add(n, Relaxed),
+        };
     }
 
     fn value(&self) -> u64 {
-        self.0
-            .iter()
-            .fold(0u64, |acc, l| acc.wrapping_add(l.0[0].load(Relaxed)))
+        match self {
+            CounterCell::Compact(a) => a.load(Relaxed),
+            CounterCell::Sharded(lines) => lines
+                .iter()
+                .fold(0u64, |acc, l| acc.wrapping_add(l.0[0].load(Relaxed))),
+        }
     }
 }
 
 impl Cell for CounterCell {
     type Extra = ();
-    fn new(_: &()) -> Self {
-        Self::default()
+    fn new(_: &(), shards: usize) -> Self {
+        if shards > 1 {
+            CounterCell::Sharded(Box::default())
+        } else {
+            CounterCell::Compact(AtomicU64::new(0))
+        }
     }
     fn encode(&self, f: &mut FamilyWriter<'_>, labels: &[u8], _: &()) {
         f.sample_prerendered_u64(labels, self.value());
@@ -109,13 +124,13 @@ impl Counter {
     }
 }
 
-#[repr(align(64))]
+/// One gauge: a single atomic holding the bits of an `f64`.
 #[derive(Default)]
 pub(crate) struct GaugeCell(AtomicU64);
 
 impl Cell for GaugeCell {
     type Extra = ();
-    fn new(_: &()) -> Self {
+    fn new(_: &(), _shards: usize) -> Self {
         Self::default()
     }
     fn encode(&self, f: &mut FamilyWriter<'_>, labels: &[u8], _: &()) {
@@ -196,7 +211,7 @@ impl Bounds {
     }
 }
 
-/// Per-thread shards of one histogram. Shard `k` owns the cache lines
+/// One histogram, in one or [`SHARDS`] per-thread shards. Shard `k` owns the cache lines
 /// `k * stride .. (k + 1) * stride`: its non-cumulative bucket counts (the
 /// last one is the `+Inf` overflow bucket) followed by the bit pattern of
 /// its sum.
@@ -205,6 +220,8 @@ pub(crate) struct HistogramCell {
     lines: Box<[Line]>,
     /// Cache lines per shard.
     stride: usize,
+    /// Number of shards (1 or [`SHARDS`]).
+    shards: usize,
 }
 
 impl HistogramCell {
@@ -221,14 +238,14 @@ impl HistogramCell {
     }
 
     fn bucket_count(&self, i: usize) -> u64 {
-        (0..SHARDS).fold(0u64, |acc, k| {
+        (0..self.shards).fold(0u64, |acc, k| {
             acc.wrapping_add(self.slot(k, i).load(Relaxed))
         })
     }
 
     fn total_sum(&self) -> f64 {
         let at = self.sum_slot();
-        (0..SHARDS)
+        (0..self.shards)
             .map(|k| f64::from_bits(self.slot(k, at).load(Relaxed)))
             .sum()
     }
@@ -236,13 +253,14 @@ impl HistogramCell {
 
 impl Cell for HistogramCell {
     type Extra = Bounds;
-    fn new(extra: &Bounds) -> Self {
+    fn new(extra: &Bounds, shards: usize) -> Self {
         // Buckets, the +Inf bucket and the sum, rounded up to whole lines.
         let stride = (extra.bounds.len() + 2).div_ceil(8);
         HistogramCell {
             bounds: extra.bounds.clone(),
-            lines: (0..SHARDS * stride).map(|_| Line::default()).collect(),
+            lines: (0..shards * stride).map(|_| Line::default()).collect(),
             stride,
+            shards,
         }
     }
     fn encode(&self, f: &mut FamilyWriter<'_>, labels: &[u8], extra: &Bounds) {
@@ -279,7 +297,7 @@ impl Histogram {
             .iter()
             .position(|b| v <= *b)
             .unwrap_or(c.bounds.len());
-        let k = shard();
+        let k = if c.shards > 1 { shard() } else { 0 };
         c.slot(k, idx).fetch_add(1, Relaxed);
         add_f64(c.slot(k, c.sum_slot()), v);
     }

@@ -18,27 +18,32 @@ pub(crate) trait AnyFamily: Send + Sync {
 }
 
 struct Series<C> {
-    labels: Box<[u8]>,
+    /// `a="x",b="y"`, shared with the index.
+    labels: Arc<[u8]>,
     cell: Arc<C>,
 }
 
 struct Inner<C> {
-    index: HashMap<Box<[Box<str>]>, usize>,
+    /// Rendered labels to position in `series`: escaping is injective, so
+    /// the rendered form identifies the label values.
+    index: HashMap<Arc<[u8]>, usize>,
     series: Vec<Series<C>>,
 }
 
 pub(crate) struct Family<C: Cell> {
     def: &'static MetricDef,
     extra: C::Extra,
+    shards: usize,
     max_series: AtomicUsize,
     inner: RwLock<Inner<C>>,
 }
 
 impl<C: Cell> Family<C> {
-    pub(crate) fn new(def: &'static MetricDef, extra: C::Extra) -> Self {
+    pub(crate) fn new(def: &'static MetricDef, extra: C::Extra, shards: usize) -> Self {
         Family {
             def,
             extra,
+            shards,
             max_series: AtomicUsize::new(DEFAULT_MAX_SERIES),
             inner: RwLock::new(Inner {
                 index: HashMap::new(),
@@ -66,21 +71,17 @@ impl<C: Cell> Family<C> {
         Ok(())
     }
 
-    fn key(values: &[&str]) -> Box<[Box<str>]> {
-        values.iter().map(|v| Box::<str>::from(*v)).collect()
-    }
-
     pub(crate) fn get_or_create(&self, values: &[&str]) -> Result<Arc<C>, LabelError> {
         self.check_arity(values)?;
-        let owned = Self::key(values);
+        let key = render_labels(self.def.labels, values);
         {
             let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(&i) = inner.index.get(&owned) {
+            if let Some(&i) = inner.index.get(key.as_slice()) {
                 return Ok(inner.series[i].cell.clone());
             }
         }
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(&i) = inner.index.get(&owned) {
+        if let Some(&i) = inner.index.get(key.as_slice()) {
             return Ok(inner.series[i].cell.clone());
         }
         let max = self.max_series.load(Relaxed);
@@ -90,14 +91,14 @@ impl<C: Cell> Family<C> {
                 max,
             });
         }
-        let cell = Arc::new(C::new(&self.extra));
-        let labels = render_labels(self.def.labels, values).into_boxed_slice();
+        let cell = Arc::new(C::new(&self.extra, self.shards));
+        let labels: Arc<[u8]> = key.into();
         let at = inner.series.len();
         inner.series.push(Series {
-            labels,
+            labels: labels.clone(),
             cell: cell.clone(),
         });
-        inner.index.insert(owned, at);
+        inner.index.insert(labels, at);
         Ok(cell)
     }
 
@@ -105,8 +106,9 @@ impl<C: Cell> Family<C> {
         if self.check_arity(values).is_err() {
             return false;
         }
+        let key = render_labels(self.def.labels, values);
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
-        let Some(at) = inner.index.remove(&Self::key(values)) else {
+        let Some(at) = inner.index.remove(key.as_slice()) else {
             return false;
         };
         inner.series.remove(at);

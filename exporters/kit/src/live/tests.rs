@@ -21,7 +21,11 @@ fn scrape(r: &Registry) -> String {
 
 #[test]
 fn handles_record_and_encode() {
-    let r = Registry::new("t");
+    handles_record(Registry::new("t"));
+    handles_record(Registry::sharded("t"));
+}
+
+fn handles_record(r: Registry) {
     let c = r.counter(&C);
     let a = c.with_labels(&["a"]).unwrap();
     a.inc();
@@ -83,7 +87,11 @@ fn cardinality_cap_and_arity() {
 
 #[test]
 fn concurrent_increments_are_not_lost() {
-    let r = Registry::new("t");
+    concurrent_increments(Registry::new("t"));
+    concurrent_increments(Registry::sharded("t"));
+}
+
+fn concurrent_increments(r: Registry) {
     let c = r.counter(&C).with_labels(&["a"]).unwrap();
     let h = r.histogram(&H).with_labels(&["x"]).unwrap();
     std::thread::scope(|s| {
@@ -103,7 +111,11 @@ fn concurrent_increments_are_not_lost() {
 
 #[test]
 fn more_threads_than_shards_share_shards_without_losing_counts() {
-    let r = Registry::new("t");
+    more_threads_than_shards(Registry::new("t"));
+    more_threads_than_shards(Registry::sharded("t"));
+}
+
+fn more_threads_than_shards(r: Registry) {
     let c = r.counter(&C).with_labels(&["a"]).unwrap();
     let h = r.histogram(&H).with_labels(&["x"]).unwrap();
     let threads = 2 * super::cells::SHARDS;
