@@ -134,7 +134,9 @@ start_all() {
         # shellcheck disable=SC2086
         wait_ready $c
     done
-    start_one dwcp-loadgen "" -- "$BIN/dwcp-loadgen" --exporter http://127.0.0.1:9470 \
+    # A 100 MiB/s link, as between sites: paces the transfers and shows the
+    # speedup DWCP gets where bandwidth, not CPU, is the limit.
+    start_one dwcp-loadgen "" -- "$BIN/dwcp-loadgen" --exporter http://127.0.0.1:9470 --link-rate 100MiB \
         --duration "${STACK_LOADGEN_SECONDS:-3600}"
 
     cat <<EOF

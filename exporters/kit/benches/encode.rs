@@ -52,31 +52,37 @@ const COUNTERS: usize = 4_000;
 const GAUGES: usize = 4_000;
 const HISTOGRAMS: usize = 2_000;
 
-fn label_values(i: usize) -> [String; 3] {
+/// Label values: `long` like a host:port label (26 bytes), otherwise like
+/// an exporter's own labels (`vm-0042`, 7 bytes).
+fn label_values(i: usize, long: bool) -> [String; 3] {
     [
-        format!("host-{:04}.example.org:9100", i / 20),
+        if long {
+            format!("host-{:04}.example.org:9100", i / 20)
+        } else {
+            format!("vm-{:04}", i / 20)
+        },
         ["GET", "POST", "PUT", "DELETE"][i % 4].to_string(),
         format!("{}", 200 + (i % 5)),
     ]
 }
 
-fn ours() -> Registry {
+fn ours(long: bool) -> Registry {
     let r = Registry::new("bench");
     let (c, g, h) = (r.counter(&C), r.gauge(&G), r.histogram(&H));
     for i in 0..COUNTERS {
-        let l = label_values(i);
+        let l = label_values(i, long);
         c.with_labels(&[&l[0], &l[1], &l[2]])
             .unwrap()
             .inc_by(i as u64 * 7);
     }
     for i in 0..GAUGES {
-        let l = label_values(i);
+        let l = label_values(i, long);
         g.with_labels(&[&l[0], &l[1], &l[2]])
             .unwrap()
             .set(i as f64 / 3.0);
     }
     for i in 0..HISTOGRAMS {
-        let l = label_values(i);
+        let l = label_values(i, long);
         let hh = h.with_labels(&[&l[0], &l[1], &l[2]]).unwrap();
         for k in 0..20 {
             hh.observe((i * 31 + k * 17) as f64 % 3000.0 / 1000.0);
@@ -85,7 +91,7 @@ fn ours() -> Registry {
     r
 }
 
-fn theirs() -> prometheus::Registry {
+fn theirs(long: bool) -> prometheus::Registry {
     use prometheus::{HistogramOpts, Opts};
     let r = prometheus::Registry::new();
     let c = prometheus::IntCounterVec::new(Opts::new(C.name, C.help), LABELS).unwrap();
@@ -99,17 +105,17 @@ fn theirs() -> prometheus::Registry {
     r.register(Box::new(g.clone())).unwrap();
     r.register(Box::new(h.clone())).unwrap();
     for i in 0..COUNTERS {
-        let l = label_values(i);
+        let l = label_values(i, long);
         c.with_label_values(&[&l[0], &l[1], &l[2]])
             .inc_by(i as u64 * 7);
     }
     for i in 0..GAUGES {
-        let l = label_values(i);
+        let l = label_values(i, long);
         g.with_label_values(&[&l[0], &l[1], &l[2]])
             .set(i as f64 / 3.0);
     }
     for i in 0..HISTOGRAMS {
-        let l = label_values(i);
+        let l = label_values(i, long);
         let hh = h.with_label_values(&[&l[0], &l[1], &l[2]]);
         for k in 0..20 {
             hh.observe((i * 31 + k * 17) as f64 % 3000.0 / 1000.0);
@@ -139,13 +145,13 @@ fn allocs(f: impl FnOnce()) -> usize {
     ALLOCS.load(Relaxed) - before
 }
 
-fn report() {
+fn report(long: bool) {
     let series = COUNTERS + GAUGES + HISTOGRAMS;
     let before = LIVE_BYTES.load(Relaxed);
-    let r = ours();
+    let r = ours(long);
     let ours_bytes = LIVE_BYTES.load(Relaxed) - before;
     let before = LIVE_BYTES.load(Relaxed);
-    let p = theirs();
+    let p = theirs(long);
     let theirs_bytes = LIVE_BYTES.load(Relaxed) - before;
 
     let mut buf = encode_ours(&r, Vec::new());
@@ -175,10 +181,23 @@ fn report() {
 }
 
 fn bench(c: &mut Criterion) {
-    report();
-    let r = ours();
-    let p = theirs();
-    let mut g = c.benchmark_group("encode_10k_series_text");
+    report(false);
+    report(true);
+    for long in [false, true] {
+        encode_group(c, long);
+    }
+    gzip_group(c);
+}
+
+fn encode_group(c: &mut Criterion, long: bool) {
+    let r = ours(long);
+    let p = theirs(long);
+    let name = if long {
+        "encode_10k_series_text_long_labels"
+    } else {
+        "encode_10k_series_text"
+    };
+    let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Elements(
         (COUNTERS + GAUGES + HISTOGRAMS) as u64,
     ));
@@ -197,8 +216,10 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+}
 
-    let text = encode_ours(&r, Vec::new());
+fn gzip_group(c: &mut Criterion) {
+    let text = encode_ours(&ours(false), Vec::new());
     let mut g = c.benchmark_group("gzip_10k_series_text");
     for level in [1u32, 6] {
         let mut out = Vec::with_capacity(text.len());

@@ -239,7 +239,7 @@ impl FamilyWriter<'_> {
     }
 
     /// A histogram whose labels were pre-rendered; `le_labels[i]` is the
-    /// pre-rendered `le="..."` of `bounds[i]` (see [`render_le`]), and
+    /// pre-rendered end of bucket `i`'s label set (see [`render_le`]), and
     /// `per_bucket[i]` the non-cumulative count of bucket `i`, with one more
     /// entry for the `+Inf` overflow bucket.
     pub fn histogram_prerendered(
@@ -251,22 +251,27 @@ impl FamilyWriter<'_> {
     ) {
         self.header();
         let b = &mut self.w.buf;
-        let name = self.def.name.as_bytes();
+        // `name_bucket{labels,` is the same on every bucket line: write it
+        // once, then copy it from the buffer (one copy instead of four).
+        let start = b.len();
+        b.extend_from_slice(self.def.name.as_bytes());
+        b.extend_from_slice(b"_bucket{");
+        if !labels.is_empty() {
+            b.extend_from_slice(labels);
+            b.push(b',');
+        }
+        let prefix = start..b.len();
         let mut cumulative = 0u64;
         let mut les = le_labels.iter();
-        for n in per_bucket {
+        for (i, n) in per_bucket.enumerate() {
             cumulative += n;
-            b.extend_from_slice(name);
-            b.extend_from_slice(b"_bucket{");
-            if !labels.is_empty() {
-                b.extend_from_slice(labels);
-                b.push(b',');
+            if i > 0 {
+                b.extend_from_within(prefix.clone());
             }
             match les.next() {
                 Some(le) => b.extend_from_slice(le),
-                None => b.extend_from_slice(b"le=\"+Inf\""),
+                None => b.extend_from_slice(b"le=\"+Inf\"} "),
             }
-            b.extend_from_slice(b"} ");
             write_u64(b, cumulative);
             b.push(b'\n');
         }
@@ -315,11 +320,12 @@ pub fn render_labels(names: &[&str], values: &[&str]) -> Vec<u8> {
     out
 }
 
-/// Renders `le="<bound>"` for a histogram bucket bound.
+/// Renders the end of a bucket line's label set, `le="<bound>"} `, for
+/// [`FamilyWriter::histogram_prerendered`].
 pub fn render_le(bound: f64) -> Box<[u8]> {
     let mut out = b"le=\"".to_vec();
     write_le(&mut out, bound);
-    out.push(b'"');
+    out.extend_from_slice(b"\"} ");
     out.into_boxed_slice()
 }
 
