@@ -160,7 +160,7 @@ fn report(long: bool) {
     encode_theirs(&p, &mut pbuf);
     let theirs_allocs = allocs(|| encode_theirs(&p, &mut pbuf));
     println!(
-        "REPORT series={series} output_bytes ours={} prometheus={}",
+        "REPORT long_labels={long} series={series} output_bytes ours={} prometheus={}",
         buf.len(),
         pbuf.len()
     );
