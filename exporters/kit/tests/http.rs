@@ -27,6 +27,14 @@ static LAT: MetricDef = MetricDef::histogram(
 );
 static BROKEN: MetricDef = MetricDef::gauge("demo_broken", "Never shown.", &[], Unit::None);
 
+static DEMO: ExporterInfo = ExporterInfo {
+    namespace: "demo_exporter",
+    name: "Demo exporter",
+    version: "1.2.3",
+    self_metrics: &SELF,
+    default_listen: "127.0.0.1:0",
+};
+
 /// A collector that writes a sample and then fails: its output must vanish.
 struct Failing;
 impl Collector for Failing {
@@ -54,13 +62,7 @@ async fn start(config: Option<&Path>) -> Demo {
     for v in [0.05, 0.2, 0.7, 3.0] {
         lat.observe(v);
     }
-    let mut e = Exporter::new(ExporterInfo {
-        namespace: "demo_exporter",
-        name: "Demo exporter",
-        version: "1.2.3",
-        self_metrics: &SELF,
-        default_listen: "127.0.0.1:0",
-    });
+    let mut e = Exporter::new(DEMO);
     e.add_collector(Arc::new(reg));
     e.add_collector(Arc::new(Failing));
     let health = e.health();
@@ -490,13 +492,7 @@ impl Collector for Slow {
 
 #[tokio::test]
 async fn shutdown_finishes_in_flight_scrapes() {
-    let mut e = Exporter::new(ExporterInfo {
-        namespace: "demo_exporter",
-        name: "Demo exporter",
-        version: "1.2.3",
-        self_metrics: &SELF,
-        default_listen: "127.0.0.1:0",
-    });
+    let mut e = Exporter::new(DEMO);
     e.add_collector(Arc::new(Slow));
     let running = e.start(&WebArgs::listen_on("127.0.0.1:0")).await.unwrap();
     let url = format!("http://{}/metrics", running.addrs[0]);

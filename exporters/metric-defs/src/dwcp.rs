@@ -188,30 +188,39 @@ pub const INFO: MetricDef = MetricDef::gauge(
     Unit::None,
 );
 
+/// Expands to a slice of the 21 DWCP protocol families followed by `$extra`,
+/// so the list is written once for [`PROTOCOL`] and [`CATALOG`].
+macro_rules! protocol_families {
+    ($($extra:expr),* $(,)?) => {
+        &[
+            &AMST_STREAMS_ACTIVE,
+            &AMST_STREAMS_OPENED,
+            &AMST_SENT_BYTES,
+            &AMST_RECEIVED_BYTES,
+            &AMST_STREAM_ERRORS,
+            &AMST_STREAM_LATENCY,
+            &AMST_BANDWIDTH_UTILIZATION,
+            &HDE_ORIGINAL_BYTES,
+            &HDE_COMPRESSED_BYTES,
+            &HDE_COMPRESSION_RATIO,
+            &HDE_DELTA_HITS,
+            &HDE_DELTA_MISSES,
+            &HDE_BASELINES,
+            &HDE_ENCODE_DURATION,
+            &MIGRATION_DURATION,
+            &MIGRATION_SPEEDUP,
+            &FEDERATION_SYNC_DURATION,
+            &FEDERATION_BANDWIDTH_SAVED,
+            &COMPONENT_HEALTH,
+            &FEATURE_ENABLED,
+            &INFO,
+            $($extra,)*
+        ]
+    };
+}
+
 /// The 21 DWCP protocol families (library and exporter alike).
-pub const PROTOCOL: &[&MetricDef] = &[
-    &AMST_STREAMS_ACTIVE,
-    &AMST_STREAMS_OPENED,
-    &AMST_SENT_BYTES,
-    &AMST_RECEIVED_BYTES,
-    &AMST_STREAM_ERRORS,
-    &AMST_STREAM_LATENCY,
-    &AMST_BANDWIDTH_UTILIZATION,
-    &HDE_ORIGINAL_BYTES,
-    &HDE_COMPRESSED_BYTES,
-    &HDE_COMPRESSION_RATIO,
-    &HDE_DELTA_HITS,
-    &HDE_DELTA_MISSES,
-    &HDE_BASELINES,
-    &HDE_ENCODE_DURATION,
-    &MIGRATION_DURATION,
-    &MIGRATION_SPEEDUP,
-    &FEDERATION_SYNC_DURATION,
-    &FEDERATION_BANDWIDTH_SAVED,
-    &COMPONENT_HEALTH,
-    &FEATURE_ENABLED,
-    &INFO,
-];
+pub const PROTOCOL: &[&MetricDef] = protocol_families!();
 
 /// `dwcp_exporter_events_received_total{transport}`.
 pub const EVENTS_RECEIVED: MetricDef = MetricDef::counter(
@@ -238,35 +247,14 @@ pub const EVENTS_DROPPED: MetricDef = MetricDef::counter(
 /// Every family of `dwcp-exporter`.
 pub const CATALOG: Catalog = Catalog {
     program: "dwcp-exporter",
-    metrics: &[
-        &AMST_STREAMS_ACTIVE,
-        &AMST_STREAMS_OPENED,
-        &AMST_SENT_BYTES,
-        &AMST_RECEIVED_BYTES,
-        &AMST_STREAM_ERRORS,
-        &AMST_STREAM_LATENCY,
-        &AMST_BANDWIDTH_UTILIZATION,
-        &HDE_ORIGINAL_BYTES,
-        &HDE_COMPRESSED_BYTES,
-        &HDE_COMPRESSION_RATIO,
-        &HDE_DELTA_HITS,
-        &HDE_DELTA_MISSES,
-        &HDE_BASELINES,
-        &HDE_ENCODE_DURATION,
-        &MIGRATION_DURATION,
-        &MIGRATION_SPEEDUP,
-        &FEDERATION_SYNC_DURATION,
-        &FEDERATION_BANDWIDTH_SAVED,
-        &COMPONENT_HEALTH,
-        &FEATURE_ENABLED,
-        &INFO,
+    metrics: protocol_families!(
         &EVENTS_RECEIVED,
         &EVENTS_REJECTED,
         &EVENTS_DROPPED,
         &SELF.build_info,
         &SELF.collector_duration,
         &SELF.collector_success,
-    ],
+    ),
 };
 
 #[cfg(test)]
