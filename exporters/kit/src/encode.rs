@@ -26,26 +26,28 @@ impl Format {
     /// Picks the format from an `Accept` header: OpenMetrics when the client
     /// lists `application/openmetrics-text` with a non-zero quality.
     pub fn negotiate(accept: Option<&str>) -> Format {
-        let Some(accept) = accept else {
-            return Format::Text;
-        };
-        for part in accept.split(',') {
-            let mut params = part.split(';');
-            let media = params.next().unwrap_or("").trim();
-            if !media.eq_ignore_ascii_case("application/openmetrics-text") {
-                continue;
-            }
-            let zero_q = params.any(|p| {
-                let p = p.trim();
-                p.strip_prefix("q=")
-                    .is_some_and(|q| q.trim().parse::<f32>().ok() == Some(0.0))
-            });
-            if !zero_q {
-                return Format::OpenMetrics;
-            }
+        let om = |m: &str| m.eq_ignore_ascii_case("application/openmetrics-text");
+        if accept.is_some_and(|a| header_accepts(a, om)) {
+            Format::OpenMetrics
+        } else {
+            Format::Text
         }
-        Format::Text
     }
+}
+
+/// Whether a comma-separated `Accept`-style header lists a value for which
+/// `matches` holds without `q=0` (used for `Accept` and `Accept-Encoding`).
+pub(crate) fn header_accepts(header: &str, matches: impl Fn(&str) -> bool) -> bool {
+    header.split(',').any(|part| {
+        let mut params = part.split(';');
+        let value = params.next().unwrap_or("").trim();
+        let zero_q = params.any(|p| {
+            p.trim()
+                .strip_prefix("q=")
+                .is_some_and(|q| q.trim().parse::<f32>().ok() == Some(0.0))
+        });
+        matches(value) && !zero_q
+    })
 }
 
 /// Appends metric families to a byte buffer in one exposition format.
@@ -614,6 +616,15 @@ mod tests {
             write_u64(&mut b, v);
             assert_eq!(b, format!("x{v}").into_bytes());
         }
+    }
+
+    #[test]
+    fn header_lists_respect_zero_quality() {
+        let gzip = |c: &str| c.eq_ignore_ascii_case("gzip") || c == "*";
+        assert!(header_accepts("deflate, GZIP;q=0.5", gzip));
+        assert!(header_accepts("*", gzip));
+        assert!(!header_accepts("gzip;q=0, identity", gzip));
+        assert!(!header_accepts("identity", gzip));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
-use crate::encode::Format;
+use crate::encode::{header_accepts, Format};
 use crate::server::{Body, Shared};
 
 /// A response with a status, content type and body.
@@ -74,16 +74,7 @@ fn accepts_gzip(req: &Request<Incoming>) -> bool {
     else {
         return false;
     };
-    v.split(',').any(|part| {
-        let mut it = part.split(';');
-        let coding = it.next().unwrap_or("").trim();
-        let q_zero = it.any(|p| {
-            p.trim()
-                .strip_prefix("q=")
-                .is_some_and(|q| q.trim().parse::<f32>().ok() == Some(0.0))
-        });
-        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !q_zero
-    })
+    header_accepts(v, |c| c.eq_ignore_ascii_case("gzip") || c == "*")
 }
 
 const BUILTIN: &[&str] = &[
