@@ -10,5 +10,5 @@ command -v prometheus-blackbox-exporter >/dev/null || {
     echo "prometheus-blackbox-exporter is not installed (apt-get install prometheus-blackbox-exporter)" >&2
     exit 1
 }
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/targets/sla}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 exec cargo test -q -p sla-exporter --test blackbox_compare -- --nocapture

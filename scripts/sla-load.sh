@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WINDOW="${1:-60}"
 WARMUP=10
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/targets/sla}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo build -q --release -p sla-exporter --bin sla-exporter --example load_target
 BIN="$CARGO_TARGET_DIR/release/sla-exporter"
 TARGET_BIN="$CARGO_TARGET_DIR/release/examples/load_target"
@@ -22,6 +22,25 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# CPU seconds and RSS (MiB) of a process, read from /proc; shared by both
+# measurement snippets below.
+cat > "$WORK/procstat.py" <<'PY'
+import os
+
+tck = os.sysconf("SC_CLK_TCK")
+
+def cpu(pid):
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / tck
+
+def rss(pid):
+    for l in open(f"/proc/{pid}/status"):
+        if l.startswith("VmRSS:"):
+            return int(l.split()[1]) / 1024.0
+    return 0.0
+PY
+export WORK
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
@@ -56,17 +75,8 @@ python3 - "$LOAD_PID" "$IDLE_PID" "$TARGET_PID" "$LOAD_PORT" "$WARMUP" "$WINDOW"
 import json, os, re, sys, time, urllib.request
 load, idle, target, port, warmup, window, target_addr = sys.argv[1:]
 warmup, window = int(warmup), int(window)
-tck = os.sysconf("SC_CLK_TCK")
-
-def cpu(pid):
-    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / tck
-
-def rss(pid):
-    for l in open(f"/proc/{pid}/status"):
-        if l.startswith("VmRSS:"):
-            return int(l.split()[1]) / 1024.0
-    return 0.0
+sys.path.insert(0, os.environ["WORK"])
+from procstat import cpu, rss
 
 def metrics():
     text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
@@ -162,17 +172,8 @@ python3 - "$BB_PID" "$DRIVER_PID" "$TARGET_PID" "$DRIVER_PORT" "$WARMUP" "$WINDO
 import os, sys, time, urllib.request
 bb, driver, target, port, warmup, window = sys.argv[1:]
 warmup, window = int(warmup), int(window)
-tck = os.sysconf("SC_CLK_TCK")
-
-def cpu(pid):
-    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / tck
-
-def rss(pid):
-    for l in open(f"/proc/{pid}/status"):
-        if l.startswith("VmRSS:"):
-            return int(l.split()[1]) / 1024.0
-    return 0.0
+sys.path.insert(0, os.environ["WORK"])
+from procstat import cpu, rss
 
 def sums():
     text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
